@@ -1,0 +1,141 @@
+"""Statutory clocks of a matter, derived from its recorded dates (nobody types a deadline).
+
+Each clock says when it started, how many days it runs and in which unit, when it is due and when
+(if ever) it was met. ``compute_clocks`` is the one place that turns 《信访工作条例》's limits into
+dates; the matter service stores its result on every transition so the database can answer
+"overdue" and "due within N days" queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.calendar import DayUnit, WorkCalendar
+from app.domain.enums import Clock, MatterSource
+
+DECISION_DAYS = 15  # 第二十三条
+OBJECTION_WORKING_DAYS = 5  # 第二十三条: objection to an assigned-down matter outside competence
+HANDLING_DAYS = 60  # 第三十四条
+REVIEW_WINDOW_DAYS = 30  # 第三十五条
+REVIEW_DECISION_DAYS = 30
+REREVIEW_WINDOW_DAYS = 30  # 第三十六条
+REREVIEW_DECISION_DAYS = 30
+SIMPLIFIED_DECISION_WORKING_DAYS = 3  # 简易办理
+SIMPLIFIED_HANDLING_WORKING_DAYS = 10
+
+# Clocks the office must meet (the petitioner's windows are shown, never counted as our fault).
+OFFICE_DUTIES = frozenset(
+    {
+        Clock.DECISION,
+        Clock.OBJECTION,
+        Clock.HANDLING,
+        Clock.ASSIGNED_RESULT,
+        Clock.REVIEW_DECISION,
+        Clock.REREVIEW_DECISION,
+    }
+)
+
+CLOCK_LABELS: dict[Clock, str] = {
+    Clock.DECISION: "受理告知期限",
+    Clock.OBJECTION: "交办异议期限",
+    Clock.HANDLING: "办理答复期限",
+    Clock.ASSIGNED_RESULT: "上级交办期限",
+    Clock.REVIEW_REQUEST: "申请复查期限",
+    Clock.REVIEW_DECISION: "复查决定期限",
+    Clock.REREVIEW_REQUEST: "申请复核期限",
+    Clock.REREVIEW_DECISION: "复核决定期限",
+}
+
+
+@dataclass(frozen=True)
+class MatterDates:
+    """The recorded facts of a matter that its clocks depend on."""
+
+    registered_on: date
+    source: MatterSource = MatterSource.CONTACT
+    simplified: bool = False
+    reopened_on: date | None = None
+    decided_on: date | None = None
+    accepted_on: date | None = None
+    extension_days: int | None = None
+    assigned_due_on: date | None = None
+    replied_on: date | None = None
+    reply_delivered_on: date | None = None
+    review_requested_on: date | None = None
+    review_decided_on: date | None = None
+    rereview_requested_on: date | None = None
+    rereview_decided_on: date | None = None
+    hearing_days: int = 0
+
+
+@dataclass(frozen=True)
+class ClockDue:
+    clock: Clock
+    starts_on: date
+    days: int
+    unit: DayUnit
+    due_on: date
+    met_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None
+
+
+def handling_due(calendar: WorkCalendar, facts: MatterDates) -> date | None:
+    """The original 60-day (or simplified 10-working-day) reply deadline, before any extension."""
+    if facts.accepted_on is None:
+        return None
+    days, unit = _handling_limit(facts.simplified)
+    return calendar.deadline(facts.accepted_on, days, unit)
+
+
+def _handling_limit(simplified: bool) -> tuple[int, DayUnit | None]:
+    if simplified:
+        return SIMPLIFIED_HANDLING_WORKING_DAYS, DayUnit.WORKING
+    return HANDLING_DAYS, None
+
+
+def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]:
+    """Every clock that has started for this matter, in statutory order."""
+    clocks: list[ClockDue] = []
+
+    def add(clock: Clock, start: date | None, days: int, unit: DayUnit | None, met: date | None,
+            extra_days: int = 0) -> None:
+        if start is None:
+            return
+        resolved = unit or calendar.rule.unit
+        due = calendar.deadline(start, days, resolved)
+        if extra_days:
+            # An extension or a hearing adds calendar days after the original limit.
+            due = calendar.deadline(due, extra_days, DayUnit.CALENDAR)
+        clocks.append(ClockDue(clock, start, days + extra_days, resolved, due, met))
+
+    decision_start = facts.reopened_on or facts.registered_on
+    if facts.simplified:
+        add(Clock.DECISION, decision_start, SIMPLIFIED_DECISION_WORKING_DAYS, DayUnit.WORKING,
+            facts.decided_on)
+    else:
+        add(Clock.DECISION, decision_start, DECISION_DAYS, None, facts.decided_on)
+    if facts.source is MatterSource.ASSIGNED_DOWN:
+        add(Clock.OBJECTION, facts.registered_on, OBJECTION_WORKING_DAYS, DayUnit.WORKING,
+            facts.decided_on)
+        if facts.assigned_due_on is not None:
+            clocks.append(_fixed(Clock.ASSIGNED_RESULT, facts.registered_on, facts.assigned_due_on,
+                                 facts.replied_on))
+    days, unit = _handling_limit(facts.simplified)
+    add(Clock.HANDLING, facts.accepted_on, days, unit, facts.replied_on, facts.extension_days or 0)
+    add(Clock.REVIEW_REQUEST, facts.reply_delivered_on, REVIEW_WINDOW_DAYS, DayUnit.CALENDAR,
+        facts.review_requested_on)
+    add(Clock.REVIEW_DECISION, facts.review_requested_on, REVIEW_DECISION_DAYS, None,
+        facts.review_decided_on)
+    add(Clock.REREVIEW_REQUEST, facts.review_decided_on, REREVIEW_WINDOW_DAYS, DayUnit.CALENDAR,
+        facts.rereview_requested_on)
+    add(Clock.REREVIEW_DECISION, facts.rereview_requested_on, REREVIEW_DECISION_DAYS, None,
+        facts.rereview_decided_on, facts.hearing_days)
+    return clocks
+
+
+def _fixed(clock: Clock, start: date, due: date, met: date | None) -> ClockDue:
+    return ClockDue(clock, start, (due - start).days, DayUnit.CALENDAR, due, met)

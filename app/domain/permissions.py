@@ -1,0 +1,63 @@
+"""Who may do what: the permission matrix, in one place. Services check it; the UI only mirrors it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.domain.enums import Role
+from app.errors import PermissionDenied
+
+
+class Permission(StrEnum):
+    READ = "read"
+    READ_ACCUSATION = "read_accusation"  # 检举控告类 content and the accuser's identity
+    REGISTER_CONTACT = "register_contact"
+    EDIT_PERSON = "edit_person"
+    MERGE_PERSONS = "merge_persons"
+    DECIDE_MATTER = "decide_matter"  # accept / decline / route / forward / assign
+    HANDLE_MATTER = "handle_matter"  # dispatch, extend, reply, deliver, evaluate, close, review records
+    OWN_MATTER = "own_matter"  # be or set the case-owning leader, resolve, supervise
+    ISSUE_DOCUMENT = "issue_document"
+    MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"
+    LOAD_DEMO = "load_demo"
+
+
+_P = Permission
+MATRIX: dict[Role, frozenset[Permission]] = {
+    Role.RECEPTIONIST: frozenset(
+        {_P.READ, _P.REGISTER_CONTACT, _P.EDIT_PERSON, _P.DECIDE_MATTER, _P.ISSUE_DOCUMENT}
+    ),
+    Role.HANDLER: frozenset({_P.READ, _P.EDIT_PERSON, _P.HANDLE_MATTER, _P.ISSUE_DOCUMENT}),
+    Role.LEADER: frozenset({_P.READ, _P.READ_ACCUSATION, _P.OWN_MATTER}),
+    Role.ADMIN: frozenset(Permission),
+    Role.COUNTY_READER: frozenset({_P.READ}),
+}
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.RECEPTIONIST: "接待员",
+    Role.HANDLER: "经办人",
+    Role.LEADER: "领导",
+    Role.ADMIN: "管理员",
+    Role.COUNTY_READER: "县级查阅",
+}
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    _P.READ: "查阅", _P.READ_ACCUSATION: "查阅检举控告内容", _P.REGISTER_CONTACT: "登记来访",
+    _P.EDIT_PERSON: "编辑信访人档案", _P.MERGE_PERSONS: "合并重复档案", _P.DECIDE_MATTER: "受理决定",
+    _P.HANDLE_MATTER: "办理事项", _P.OWN_MATTER: "包案与督办", _P.ISSUE_DOCUMENT: "出具文书",
+    _P.MANAGE_USERS: "管理用户", _P.MANAGE_SETTINGS: "修改设置", _P.LOAD_DEMO: "载入演示数据",
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in MATRIX[role]
+
+
+def require(role: Role, permission: Permission) -> None:
+    if not allows(role, permission):
+        raise PermissionDenied(
+            "permission_denied",
+            f"权限不足：{ROLE_LABELS[role]}不能{PERMISSION_LABELS[permission]}",
+            permission=permission.value,
+        )

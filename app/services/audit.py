@@ -1,0 +1,80 @@
+"""Write the hash-chained audit trail; every service change goes through ``record``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+
+from app.services.context import UnitOfWork
+from db.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def event_hash(event: AuditEvent) -> str:
+    """SHA-256 over the previous hash and the event's content in a canonical form."""
+    payload = {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "office_id": str(event.office_id) if event.office_id else None,
+        "user_id": str(event.user_id) if event.user_id else None,
+        "user_login": event.user_login,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "before": event.before,
+        "after": event.after,
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((event.prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def record(
+    uow: UnitOfWork,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | str | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    session = uow.session
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise writers on the chain head; SQLite's write transactions already are.
+        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        at=uow.utcnow(),
+        office_id=uow.office_id,
+        user_id=uow.actor.user_id,
+        user_login=uow.actor.login,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id) if entity_id is not None else None,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    return event
