@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so alembic migrations can refer to them on every backend.
@@ -28,45 +28,30 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UtcDateTime(DateTime):
+class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every backend.
 
     SQLite keeps no zone, so values are normalised to UTC on the way in and marked UTC on the way
     out; PostgreSQL stores timestamptz.
     """
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored in a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def bind_processor(self, dialect: Any) -> Any:
-        parent = super().bind_processor(dialect)
-
-        def process(value: datetime | None) -> Any:
-            if value is not None:
-                if value.tzinfo is None:
-                    raise ValueError("naive datetime stored in a UTC column")
-                value = value.astimezone(timezone.utc)
-                if dialect.name == "sqlite":
-                    value = value.replace(tzinfo=None)
-            return parent(value) if parent else value
-
-        return process
-
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value: Any) -> datetime | None:
-            if parent:
-                value = parent(value)
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                return value.replace(tzinfo=timezone.utc)
-            return value.astimezone(timezone.utc)
-
-        return process
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
 
 
 uuid_pk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid.uuid4)]

@@ -139,3 +139,6 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
 
 def _fixed(clock: Clock, start: date, due: date, met: date | None) -> ClockDue:
     return ClockDue(clock, start, (due - start).days, DayUnit.CALENDAR, due, met)
+
+
+PETITIONER_WINDOWS = frozenset({Clock.REVIEW_REQUEST, Clock.REREVIEW_REQUEST})

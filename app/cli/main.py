@@ -1,0 +1,62 @@
+"""The ``xinfang`` command line: set-up, demo data, checks and queries for admins and scripts.
+
+Every command takes ``--data-dir`` and ``--db``. Domain errors print their Chinese message on
+standard error and exit 2; a bug exits 1 with the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from app.errors import DomainError
+
+Command = Callable[[argparse.Namespace], int]
+EXIT_DOMAIN_ERROR = 2
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command accepts, also after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="数据文件夹（默认为用户数据目录，或环境变量 XINFANG_DATA_DIR）")
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="数据库 URL，如 postgresql+psycopg://user@host/db（默认为数据文件夹中的 SQLite）")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.cli import commands_query, commands_setup
+
+    common = _common()
+    parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands_setup.register(sub, common)
+    commands_query.register(sub, common)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = getattr(args, "data_dir", None)
+    args.db = getattr(args, "db", None)
+    handler: Command | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_DOMAIN_ERROR
+    try:
+        return handler(args)
+    except DomainError as exc:
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return EXIT_DOMAIN_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消\n")
+        return 130
+
+
+def wants_gui(argv: Sequence[str]) -> bool:
+    """Bare ``xinfang`` (only global options) opens the program window."""
+    return build_parser().parse_args(argv).command is None
