@@ -33,7 +33,7 @@ class Person(OfficeOwned, Base):
 
     name: Mapped[str] = mapped_column(String(50))
     name_initials: Mapped[str] = mapped_column(String(50), default="")
-    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
+    name_pinyin: Mapped[str] = mapped_column(String(300), default="")
     gender: Mapped[str | None] = mapped_column(String(10))
     id_number: Mapped[str | None] = mapped_column(String(18))
     birth_date: Mapped[date | None]

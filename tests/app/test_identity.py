@@ -13,21 +13,9 @@ from hypothesis import strategies as st
 
 from app.domain.identity import Gender, IdNumberInfo, id_search_prefix, parse_id_number
 from app.errors import ValidationError
+from tests.support.ids import check_char, make_id
 
 TODAY = date(2026, 6, 15)
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def check_char(body17: str) -> str:
-    """GB 11643 check character, computed here independently of the code under test."""
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body17, WEIGHTS)) % 11]
-
-
-def make_id(division: str, born: str, sequence: str) -> str:
-    body = division + born + sequence
-    return body + check_char(body)
-
-
 def reject(raw: str, code: str, *, today: date = TODAY) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
         parse_id_number(raw, today=today)

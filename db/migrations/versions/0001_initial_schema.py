@@ -227,7 +227,7 @@ def upgrade() -> None:
     op.create_table('person',
     sa.Column('name', sa.String(length=50), nullable=False),
     sa.Column('name_initials', sa.String(length=50), nullable=False),
-    sa.Column('name_pinyin', sa.String(length=200), nullable=False),
+    sa.Column('name_pinyin', sa.String(length=300), nullable=False),
     sa.Column('gender', sa.String(length=10), nullable=True),
     sa.Column('id_number', sa.String(length=18), nullable=True),
     sa.Column('birth_date', sa.Date(), nullable=True),
