@@ -60,7 +60,8 @@ def install_subjects(session: Session, nodes: list[SubjectNode]) -> int:
 
 
 def subject_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Subject.code, Subject.name)).tuples())
+    # dict() would take the Result for a mapping (it has keys()), so build it from rows.
+    return {code: name for code, name in session.execute(select(Subject.code, Subject.name))}
 
 
 def subject_path(names: dict[str, str], code: str | None) -> str:

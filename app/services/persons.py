@@ -178,8 +178,8 @@ def summaries(session: Session, ids: list[uuid.UUID]) -> list[PersonSummary]:
                                     .where(PersonTag.person_id.in_(ids))):
         tags.setdefault(pid, []).append(tag)
     village_ids = {p.village_id for p in rows.values() if p.village_id}
-    villages = dict(session.execute(select(Village.id, Village.name)
-                                    .where(Village.id.in_(village_ids))).tuples()) if village_ids else {}
+    villages = {vid: name for vid, name in session.execute(
+        select(Village.id, Village.name).where(Village.id.in_(village_ids)))} if village_ids else {}
     return [
         PersonSummary(
             id=p.id, name=p.name, gender=Gender(p.gender) if p.gender else None,
