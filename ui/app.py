@@ -1,30 +1,86 @@
-"""Start the Qt application. Until the desk screens land, the window shows the office and a summary."""
+"""Start the program: fonts and theme, the data folder, first-run set-up or login, the main window."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication
 
 from app.cli.main import build_parser
+from app.errors import DomainError
+from app.machine_settings import MachineSettings
+from app.services.offices import office_info
 from app.services.workspace import Workspace
+from ui.context import GuiContext
+from ui.errors import show_crash, show_domain_error
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.operations import OpRunner
+from ui.theme import apply_theme
 
 
 def run_gui(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     app = QApplication.instance() or QApplication(["xinfang"])
-    workspace = Workspace.open(getattr(args, "data_dir", None), getattr(args, "db", None))
-    window = QMainWindow()
-    window.setWindowTitle("基层信访工作台")
-    status = "已就绪" if workspace.is_initialised() else "数据库尚未初始化：请运行 xinfang init"
-    label = QLabel(f"基层信访工作台\n\n数据文件夹：{workspace.data_dir}\n{status}")
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(800, 500)
-    window.show()
+    try:
+        workspace = Workspace.open(getattr(args, "data_dir", None), getattr(args, "db", None))
+    except DomainError as exc:
+        apply_theme(app)
+        show_domain_error(None, exc)
+        return 2
+    machine = MachineSettings.load(workspace.data_dir)
+    apply_theme(app, machine.text_size)
+    sys.excepthook = lambda _t, exc, _tb: show_crash(None, workspace.data_dir, exc)
     if args.quit_when_ready:
+        # Leave as soon as the first window is up and the event loop is idle (start-up timing).
         QTimer.singleShot(0, app.quit)
+    if not workspace.is_initialised():
+        from ui.wizard import SetupWizard
+
+        wizard = SetupWizard(workspace)
+        if args.quit_when_ready:
+            wizard.show()
+            return app.exec()
+        if wizard.exec() != SetupWizard.DialogCode.Accepted:
+            return 0
+    login = LoginDialog(workspace, _office_name(workspace), machine.last_login)
+    if args.quit_when_ready:
+        login.show()
+        return app.exec()
+    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
+        return 0
+    machine.last_login = login.actor.login
+    machine.save(workspace.data_dir)
+    window = open_main_window(workspace, login.actor)
+    window.show()
     code = app.exec()
+    window.ctx.runner.wait()
     workspace.close()
     return code
+
+
+def _office_name(workspace: Workspace) -> str:
+    with workspace.read(workspace.system_actor()) as uow:
+        return office_info(uow).name
+
+
+def open_main_window(workspace: Workspace, actor) -> MainWindow:  # type: ignore[no-untyped-def]
+    holder: dict[str, MainWindow] = {}
+
+    def domain_error(exc: DomainError) -> None:
+        show_domain_error(holder.get("window"), exc)
+
+    def crash(exc: BaseException) -> None:
+        show_crash(holder.get("window"), workspace.data_dir, exc)
+
+    runner = OpRunner(workspace, actor, domain_error, crash)
+    with workspace.read(actor) as uow:
+        office = office_info(uow)
+    window = MainWindow(GuiContext, runner=runner, workspace=workspace, actor=actor, office=office)
+    holder["window"] = window
+    window.show_page("desk")
+    return window
+
+

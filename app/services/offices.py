@@ -9,7 +9,7 @@ from app.domain.enums import OfficeLevel, Role
 from app.domain.text import clean_line, fold_width
 from app.errors import Conflict, ValidationError
 from app.services import audit
-from app.services.context import Actor, UnitOfWork
+from app.services.context import UnitOfWork
 from app.services.dictionaries import install_subjects, read_subject_file
 from app.services.passwords import hash_password, check_password_policy
 from app.services.workspace import LOCAL_OFFICE_KEY, SYSTEM_LOGIN, Workspace, actor_for
@@ -92,4 +92,17 @@ def local_office(uow: UnitOfWork) -> Office:
     return office
 
 
-__all__ = ["OfficeSetup", "initialise", "local_office", "validate_division_code", "Actor"]
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    id: uuid.UUID
+    name: str
+    short_name: str
+    division_code: str
+    level: OfficeLevel
+    parent_name: str
+
+
+def office_info(uow: UnitOfWork) -> OfficeInfo:
+    o = local_office(uow)
+    return OfficeInfo(o.id, o.name, o.short_name, o.division_code, OfficeLevel(o.level), o.parent_name)

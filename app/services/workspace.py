@@ -107,3 +107,11 @@ def _storage_error(exc: OperationalError) -> StorageError:
     if "malformed" in detail or "not a database" in detail:
         return StorageError("db_corrupt", "数据库文件已损坏，请从备份恢复")
     return StorageError("db_error", f"数据库错误：{detail}")
+
+
+def database_size(workspace: Workspace) -> int | None:
+    """Bytes on disk of an SQLite database (with its WAL); None for a server database."""
+    if not workspace.database.is_sqlite:
+        return None
+    db_file = Path(workspace.database.engine.url.database or "")
+    return sum(p.stat().st_size for p in (db_file, db_file.with_name(db_file.name + "-wal")) if p.exists())

@@ -1,0 +1,97 @@
+"""The main window: navigation on the left, one page at a time, and a status bar."""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from datetime import datetime
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+
+from app.domain.permissions import ROLE_LABELS
+from app.services.workspace import database_size
+from ui.context import GuiContext
+from ui.pages.base import Page
+
+# (key, navigation label, "module:class"); pages are built the first time they are shown.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("desk", "来访登记", "ui.pages.desk:DeskPage"),
+    ("matters", "信访事项", "ui.pages.matters:MattersPage"),
+    ("persons", "一人一档", "ui.pages.persons:PersonsPage"),
+    ("deadlines", "到期提醒", "ui.pages.deadlines:DeadlinesPage"),
+    ("reports", "统计报表", "ui.pages.reports:ReportsPage"),
+    ("sync", "数据同步", "ui.pages.sync:SyncPage"),
+    ("settings", "系统设置", "ui.pages.settings:SettingsPage"),
+)
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "服务器数据库"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx_factory: type[GuiContext], **ctx_args: object) -> None:
+        super().__init__()
+        self.ctx = ctx_factory(navigator=self, **ctx_args)  # type: ignore[arg-type]
+        self.setWindowTitle(f"基层信访工作台 — {self.ctx.office.name}")
+        self._pages: dict[str, Page] = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        for _key, label, _target in PAGES:
+            item = QListWidgetItem(label)
+            item.setSizeHint(QSize(140, 40))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row][0]))
+        self._status = QLabel()
+        self.statusBar().addPermanentWidget(self._status)
+        self._status_timer = QTimer(self, interval=60_000, timeout=self.update_status)
+        self._status_timer.start()
+        self.update_status()
+        self.resize(1280, 760)
+
+    def page(self, key: str) -> Page:
+        if key not in self._pages:
+            target = dict((k, t) for k, _l, t in PAGES)[key]
+            module_name, class_name = target.split(":")
+            page: Page = getattr(importlib.import_module(module_name), class_name)(self.ctx)
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        return self._pages[key]
+
+    def show_page(self, key: str) -> None:
+        page = self.page(key)
+        row = [k for k, _l, _t in PAGES].index(key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        page.on_shown()
+
+    def open_matter(self, matter_id: uuid.UUID) -> None:
+        self.show_page("matters")
+        self.page("matters").open_item(matter_id)
+
+    def open_person(self, person_id: uuid.UUID) -> None:
+        self.show_page("persons")
+        self.page("persons").open_item(person_id)
+
+    def update_status(self) -> None:
+        ctx = self.ctx
+        self._status.setText(
+            f"{ctx.office.name}　|　{ctx.actor.display_name}（{ROLE_LABELS[ctx.actor.role]}）　|　"
+            f"数据库 {_size_text(database_size(ctx.workspace))}　|　上次备份：尚无　|　上次同步：尚无　|　"
+            f"{datetime.now():%H:%M}"
+        )

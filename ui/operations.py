@@ -1,0 +1,136 @@
+"""Run service calls off the UI thread and come back with the result, Anki-style.
+
+``OpRunner.write(fn, on_done)`` runs ``fn(uow)`` in one write unit of work on a worker thread;
+the result (or the error) is delivered on the UI thread. Domain errors go to one friendly dialog,
+anything else to the crash dialog, so no page needs its own try/except. After a successful write,
+the change hub tells every view what kinds of records changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.errors import DomainError
+from app.services.context import Actor, UnitOfWork
+from app.services.workspace import Workspace
+
+T = TypeVar("T")
+
+
+class ChangeHub(QObject):
+    """One signal after every write; each view decides whether it must refresh."""
+
+    changed = Signal(object)  # frozenset[str]: kinds of records changed ("contact", "matter", ...)
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread's handler
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class OpRunner(QObject):
+    """Owns the worker pool and routes results and errors back to the UI thread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, workspace: Workspace, actor: Actor, on_domain_error: Callable[[DomainError], None],
+                 on_crash: Callable[[BaseException], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.actor = actor
+        self.changes = ChangeHub(self)
+        self._on_domain_error = on_domain_error
+        self._on_crash = on_crash
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._live: set[_Signals] = set()
+
+    def read(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
+             on_error: Callable[[DomainError], None] | None = None) -> None:
+        def work() -> T:
+            with self.workspace.read(self.actor) as uow:
+                return fn(uow)
+
+        self.run(work, on_done, on_error=on_error)
+
+    def write(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
+              changes: frozenset[str] = frozenset(), on_error: Callable[[DomainError], None] | None = None) -> None:
+        def work() -> T:
+            with self.workspace.write(self.actor) as uow:
+                return fn(uow)
+
+        def finished(result: T) -> None:
+            on_done(result)
+            if changes:
+                self.changes.changed.emit(changes)
+
+        self.run(work, finished, on_error=on_error)
+
+    def run(self, work: Callable[[], T], on_done: Callable[[T], None], *,
+            on_error: Callable[[DomainError], None] | None = None,
+            on_progress: Callable[[int, int], None] | None = None) -> _Signals:
+        """Run ``work`` on a worker thread; the returned signals carry ``progress`` for long jobs."""
+        signals = _Signals()
+        self._live.add(signals)
+
+        @Slot(object)
+        def done(result: Any) -> None:
+            self._finish(signals)
+            on_done(result)
+
+        @Slot(object)
+        def failed(exc: BaseException) -> None:
+            self._finish(signals)
+            if isinstance(exc, DomainError):
+                (on_error or self._on_domain_error)(exc)
+            else:
+                self._on_crash(exc)
+
+        signals.done.connect(done)
+        signals.failed.connect(failed)
+        if on_progress is not None:
+            signals.progress.connect(on_progress)
+        self.busy_changed.emit(True)
+        self._pool.start(_Job(work, signals))
+        return signals
+
+    def _finish(self, signals: _Signals) -> None:
+        self._live.discard(signals)
+        if not self._live:
+            self.busy_changed.emit(False)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until queued jobs finish (used at exit and by tests)."""
+        return self._pool.waitForDone(msecs)
