@@ -57,6 +57,7 @@ class MatterDates:
     simplified: bool = False
     reopened_on: date | None = None
     decided_on: date | None = None
+    returned_on: date | None = None  # an objection sent the assigned-down matter back
     accepted_on: date | None = None
     extension_days: int | None = None
     assigned_due_on: date | None = None
@@ -119,11 +120,13 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
     else:
         add(Clock.DECISION, decision_start, DECISION_DAYS, None, facts.decided_on)
     if facts.source is MatterSource.ASSIGNED_DOWN:
-        add(Clock.OBJECTION, facts.registered_on, OBJECTION_WORKING_DAYS, DayUnit.WORKING,
+        # A reopened matter is decided afresh, so its objection window restarts with the decision's.
+        add(Clock.OBJECTION, decision_start, OBJECTION_WORKING_DAYS, DayUnit.WORKING,
             facts.decided_on)
         if facts.assigned_due_on is not None:
+            # Returned to the assigning office: the township owes it no result any more.
             clocks.append(_fixed(Clock.ASSIGNED_RESULT, facts.registered_on, facts.assigned_due_on,
-                                 facts.replied_on))
+                                 facts.replied_on or facts.returned_on))
     days, unit = _handling_limit(facts.simplified)
     add(Clock.HANDLING, facts.accepted_on, days, unit, facts.replied_on, facts.extension_days or 0)
     add(Clock.REVIEW_REQUEST, facts.reply_delivered_on, REVIEW_WINDOW_DAYS, DayUnit.CALENDAR,

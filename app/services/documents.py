@@ -10,16 +10,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from app.domain.enums import DeliveryMethod, DocumentKind
 from app.domain.permissions import Permission
+from app.domain.workflow import Action
 from app.domain.text import clean_line
 from app.errors import NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.numbering import document_number, next_number
-from db.models import Document, Matter, Office
+from db.models import Document, Matter, MatterEvent, Office
 
 # Kinds that carry no 文号 of their own (the registration sheet has the contact's number; a delivery
 # receipt names the document it accompanies; archive pages belong to the dossier).
@@ -72,9 +73,8 @@ def document_prefix(uow: UnitOfWork) -> str:
 
 def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date) -> Document:
     uow.actor.require(Permission.ISSUE_DOCUMENT)
-    existing = uow.session.scalars(
-        select(Document).where(Document.matter_id == matter.id, Document.kind == kind.value)
-    ).first()
+    same_kind = select(Document).where(Document.matter_id == matter.id, Document.kind == kind.value)
+    existing = uow.session.scalars(_current_round(uow, matter, same_kind)).first()
     if existing is not None and kind not in (DocumentKind.DELIVERY_RECEIPT,):
         return existing
     doc = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=on,
@@ -89,6 +89,20 @@ def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date
     audit.record(uow, "issue", "document", doc.id,
                  after={"kind": kind.value, "number": doc.number, "matter_id": matter.id})
     return doc
+
+
+def _current_round(uow: UnitOfWork, matter: Matter,
+                   query: Select[tuple[Document]]) -> Select[tuple[Document]]:
+    """Limit ``query`` to notices issued since the matter was last reopened.
+
+    A matter reopened on new facts is decided and answered afresh: it needs new notices with new
+    numbers, while the earlier round's notices (and their delivery records) stay on file unchanged.
+    """
+    if matter.reopened_on is None:
+        return query
+    reopened_at = uow.session.scalar(select(func.max(MatterEvent.created_at)).where(
+        MatterEvent.matter_id == matter.id, MatterEvent.action == Action.REOPEN.value))
+    return query if reopened_at is None else query.where(Document.created_at > reopened_at)
 
 
 def record_delivery(uow: UnitOfWork, doc: Document, method: DeliveryMethod, on: date,

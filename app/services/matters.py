@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 
 from app.domain import workflow
 from app.domain.deadlines import MatterDates, compute_clocks, handling_due
-from app.domain.enums import DocumentKind, MatterSource, MatterState, MatterType
+from app.domain.enums import Decision, DocumentKind, MatterSource, MatterState, MatterType
 from app.domain.permissions import Permission
 from app.domain.text import clean_content, clean_line
 from app.domain.workflow import Action
@@ -51,6 +51,9 @@ def open_matter(uow: UnitOfWork, data: NewMatter) -> Matter:
     title = clean_line(data.title, field="title", label="事项摘要", max_length=200)
     if uow.session.get(Subject, _subject_id(uow, data.subject_code)) is None:
         raise ValidationError("subject", f"问题分类：代码“{data.subject_code}”不存在", field="subject_code")
+    if data.registered_on > uow.today():
+        # Every clock starts here, so a mistyped future date would hide a matter from "overdue".
+        raise ValidationError("future_date", "登记日期：不能晚于今天", field="registered_on")
     if data.source is MatterSource.ASSIGNED_DOWN:
         clean_line(data.assigned_by, field="assigned_by", label="交办单位", max_length=100)
         if data.assigned_due_on is not None and data.assigned_due_on <= data.registered_on:
@@ -142,6 +145,7 @@ def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
     return MatterDates(
         registered_on=matter.registered_on, source=MatterSource(matter.source),
         simplified=matter.simplified, reopened_on=matter.reopened_on, decided_on=matter.decided_on,
+        returned_on=matter.decided_on if matter.decision == Decision.OBJECT.value else None,
         accepted_on=matter.accepted_on, extension_days=matter.extension_days,
         assigned_due_on=matter.assigned_due_on, replied_on=matter.replied_on,
         reply_delivered_on=matter.reply_delivered_on, review_requested_on=matter.review_requested_on,
@@ -151,8 +155,12 @@ def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
 
 
 def _hearing_days(uow: UnitOfWork, matter: Matter) -> int:
+    """Hearing days recorded with the current re-review decision (an earlier round's do not count)."""
+    if matter.rereview_decided_on is None:
+        return 0
     data = uow.session.scalars(select(MatterEvent.data).where(
-        MatterEvent.matter_id == matter.id, MatterEvent.action == Action.DECIDE_REREVIEW.value)).first()
+        MatterEvent.matter_id == matter.id, MatterEvent.action == Action.DECIDE_REREVIEW.value)
+        .order_by(MatterEvent.seq.desc())).first()
     return int((data or {}).get("hearing_days", 0))
 
 
