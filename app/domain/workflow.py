@@ -148,10 +148,10 @@ def check_extension(days: int, already_extended: bool, on: date, handling_due: d
         )
 
 
-def require_reply_delivered(reply_delivered_on: date | None) -> None:
+def require_reply_delivered(reply_delivered_on: date | None, doing: str = "办结或评价") -> None:
     if reply_delivered_on is None:
         raise IllegalTransition(
-            "delivery_required", "送达：答复意见尚未送达信访人，不能办结或评价", field="reply_delivered_on"
+            "delivery_required", f"送达：答复意见尚未送达信访人，不能{doing}", field="reply_delivered_on"
         )
 
 

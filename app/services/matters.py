@@ -16,18 +16,28 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from app.domain import workflow
-from app.domain.deadlines import MatterDates, compute_clocks, handling_due
+from app.domain.calendar import DayUnit
+from app.domain.deadlines import (
+    OBJECTION_WORKING_DAYS,
+    SIMPLIFIED_DECISION_WORKING_DAYS,
+    MatterDates,
+    compute_clocks,
+    handling_due,
+)
 from app.domain.enums import Decision, DocumentKind, MatterSource, MatterState, MatterType
 from app.domain.permissions import Permission
 from app.domain.text import clean_content, clean_line
 from app.domain.workflow import Action
-from app.errors import NotFound, ValidationError
+from app.errors import IllegalTransition, NotFound, ValidationError
 from app.services import audit, documents, matter_steps as st
 from app.services.context import UnitOfWork
 from app.services.numbering import matter_number, next_number
 from db.models import Matter, MatterDeadline, MatterEvent, MatterPetitioner, ResponsibleUnit, Subject, UserAccount
 
 DECIDING = frozenset(workflow.DECISION_ACTIONS | {Action.REOPEN})
+# Decisions after which the township owes the assigning office no result of its own.
+_HANDED_ON = frozenset(d.value for d in (Decision.OBJECT, Decision.DECLINE, Decision.ROUTE_LEGAL,
+                                         Decision.FORWARD, Decision.ASSIGN))
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,14 @@ def open_matter(uow: UnitOfWork, data: NewMatter) -> Matter:
     audit.record(uow, "create", "matter", matter.id,
                  after={"number": matter.number, "type": matter.matter_type, "subject": data.subject_code})
     return matter
+
+
+def register_assigned_down(uow: UnitOfWork, data: NewMatter) -> Matter:
+    """Register a matter the county (or higher) assigned down to this township (上级交办件)."""
+    uow.actor.require(Permission.REGISTER_CONTACT)
+    if data.source is not MatterSource.ASSIGNED_DOWN:
+        raise ValueError("register_assigned_down takes a NewMatter with source=ASSIGNED_DOWN")
+    return open_matter(uow, data)
 
 
 def _subject_id(uow: UnitOfWork, code: str) -> uuid.UUID:
@@ -145,7 +163,7 @@ def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
     return MatterDates(
         registered_on=matter.registered_on, source=MatterSource(matter.source),
         simplified=matter.simplified, reopened_on=matter.reopened_on, decided_on=matter.decided_on,
-        returned_on=matter.decided_on if matter.decision == Decision.OBJECT.value else None,
+        returned_on=matter.decided_on if matter.decision in _HANDED_ON else None,
         accepted_on=matter.accepted_on, extension_days=matter.extension_days,
         assigned_due_on=matter.assigned_due_on, replied_on=matter.replied_on,
         reply_delivered_on=matter.reply_delivered_on, review_requested_on=matter.review_requested_on,
@@ -217,6 +235,13 @@ def _decide(matter: Matter, step: st.Step, decision: str, reason: str = "") -> N
 
 
 def _accept(uow: UnitOfWork, matter: Matter, step: st.Accept) -> dict[str, Any]:
+    if step.simplified and not matter.simplified:
+        due = uow.calendar.deadline(matter.reopened_on or matter.registered_on,
+                                    SIMPLIFIED_DECISION_WORKING_DAYS, DayUnit.WORKING)
+        if step.on > due:
+            raise IllegalTransition(
+                "simplified_late", f"简易办理：须在登记后 3 个工作日内（{due.isoformat()} 前）受理，已超过",
+                field="simplified")
     data = _notice(uow, matter, step, DocumentKind.ACCEPTANCE)
     _decide(matter, step, "accept")
     matter.accepted_on = step.on
@@ -250,6 +275,12 @@ def _refer(uow: UnitOfWork, matter: Matter, step: st.Forward | st.Assign) -> dic
 
 def _object(uow: UnitOfWork, matter: Matter, step: st.Object) -> dict[str, Any]:
     workflow.check_assigned_down(MatterSource(matter.source))
+    due = uow.calendar.deadline(matter.reopened_on or matter.registered_on, OBJECTION_WORKING_DAYS,
+                                DayUnit.WORKING)
+    if step.on > due:
+        raise IllegalTransition(
+            "objection_late", f"异议：应在收到后 5 个工作日内（{due.isoformat()} 前）提出，已超过",
+            field="occurred_on")
     reason = _required(step.reason, "reason", "异议理由")
     _decide(matter, step, "object", reason)
     return {"reason": reason}
@@ -290,6 +321,13 @@ def _reply(uow: UnitOfWork, matter: Matter, step: st.Reply) -> dict[str, Any]:
 
 
 def _deliver_reply(uow: UnitOfWork, matter: Matter, step: st.DeliverReply) -> dict[str, Any]:
+    if matter.reply_delivered_on is not None:
+        # The review window runs from this date: a second delivery must not move it.
+        raise IllegalTransition(
+            "delivered_twice", f"送达：答复意见已于 {matter.reply_delivered_on.isoformat()} 送达",
+            field="reply_delivered_on")
+    if step.on < (matter.replied_on or step.on):
+        raise ValidationError("delivery_before_reply", "送达日期：不能早于答复日期", field="occurred_on")
     doc = documents.issue_document(uow, DocumentKind.REPLY, matter, matter.replied_on or step.on)
     documents.record_delivery(uow, doc, step.method, step.on, step.receiver)
     matter.reply_delivered_on = step.on
@@ -309,6 +347,7 @@ def _close(uow: UnitOfWork, matter: Matter, step: st.Close) -> dict[str, Any]:
 
 
 def _request_review(uow: UnitOfWork, matter: Matter, step: st.RequestReview) -> dict[str, Any]:
+    workflow.require_reply_delivered(matter.reply_delivered_on, "登记复查申请")
     body = clean_line(step.body, field="body", label="复查机关", max_length=100)
     matter.review_requested_on = step.on
     return {"body": body}
