@@ -2,21 +2,28 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Write units of work begin with
 ``BEGIN IMMEDIATE`` so two program instances queue for the write lock instead of failing when a read
-transaction tries to turn into a write (SQLite refuses that upgrade without waiting).
+transaction tries to turn into a write (SQLite refuses that upgrade without waiting). On PostgreSQL
+they likewise queue on one lock before touching any row, so two units of work never wait for each
+other's row locks in opposite orders (a deadlock that PostgreSQL breaks by failing one of them).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15_000
+WAL_ATTEMPTS = 100
+# The lock the audit trail takes on its chain head anyway (app/services/audit.py): every write records.
+POSTGRES_WRITE_LOCK = "LOCK TABLE audit_event IN EXCLUSIVE MODE"
 
 
 def sqlite_url(path: Path) -> str:
@@ -31,7 +38,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -39,6 +46,19 @@ def _prepare_sqlite(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Two programs opening a new, empty file at once both try to turn it into WAL: SQLite fails one
+    at once ("database is locked", without waiting for busy_timeout); on a retry it finds WAL set."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02)
 
 
 def create_db_engine(url: str) -> Engine:
@@ -65,6 +85,8 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A unit of work: commits at the end, rolls back everything on any exception."""
         with self._write() as session, session.begin():
+            if not self.is_sqlite:
+                session.execute(text(POSTGRES_WRITE_LOCK))
             yield session
 
     @contextmanager

@@ -8,9 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Key of the PostgreSQL advisory lock that queues programs upgrading the same database at once.
+UPGRADE_LOCK_KEY = 0x78696E66
 
 
 def alembic_config() -> Config:
@@ -35,7 +37,39 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate in one transaction that holds the write lock, so a second program starting at the
+    same moment waits and then finds the schema already at ``revision``.
+
+    SQLite's batch mode rebuilds a table by dropping it, which enforced foreign keys refuse while
+    other tables refer to it: they are off during the migration (the pragma is ignored inside a
+    transaction) and every reference is checked before the commit instead.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _set_foreign_keys(connection, "OFF")
+        try:
+            with connection.execution_options(sqlite_begin="IMMEDIATE").begin():
+                if not sqlite:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": UPGRADE_LOCK_KEY})
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _set_foreign_keys(connection, "ON")
+
+
+def _set_foreign_keys(connection: Connection, state: str) -> None:
+    # On the driver connection: through SQLAlchemy the statement would open a transaction first.
+    driver = connection.connection.driver_connection
+    driver.execute(f"PRAGMA foreign_keys = {state}")  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken references, e.g. {tuple(broken[0])}")
