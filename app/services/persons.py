@@ -133,14 +133,29 @@ def update_person(uow: UnitOfWork, person_id: uuid.UUID, data: PersonInput) -> N
     _ensure_unique_id(uow.session, uow.office_id, values.get("id_number"), except_id=person.id)
     for key, value in values.items():
         setattr(person, key, value)
-    person.phones = [PersonPhone(office_id=uow.office_id, phone=p, position=i)
-                     for i, p in enumerate(_clean_phones(data.phones))]
-    person.tags = [PersonTag(office_id=uow.office_id, tag=t) for t in _clean_tags(data.tags)]
+    _replace_phones(uow, person, _clean_phones(data.phones))
+    _replace_tags(uow, person, _clean_tags(data.tags))
     uow.session.flush()
     after = _snapshot(person)
     changed = {k for k in after if before.get(k) != after[k]}
     audit.record(uow, "update", "person", person.id,
                  before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+
+
+def _replace_phones(uow: UnitOfWork, person: Person, phones: list[str]) -> None:
+    """Keep the rows of phones that stay: re-inserting one would hit (person_id, phone) before the delete."""
+    kept = {row.phone: row for row in person.phones}
+    rows = []
+    for position, phone in enumerate(phones):
+        row = kept.get(phone) or PersonPhone(office_id=uow.office_id, phone=phone)
+        row.position = position
+        rows.append(row)
+    person.phones = rows
+
+
+def _replace_tags(uow: UnitOfWork, person: Person, tags: list[str]) -> None:
+    kept = {row.tag: row for row in person.tags}
+    person.tags = [kept.get(tag) or PersonTag(office_id=uow.office_id, tag=tag) for tag in tags]
 
 
 def live_person(session: Session, person_id: uuid.UUID) -> Person:

@@ -1,0 +1,294 @@
+"""Attached files (scans, photos, PDFs): kept once by SHA-256 under ``attachments/<sha[:2]>/<sha>``.
+
+The database row keeps the original name, size, type and the record it belongs to; the file on
+disk is named only by its hash, so the same scan attached twice is stored once and a file name can
+never reach outside the folder. Executables are refused by name and by content, and a file missing
+on disk is reported (``present=False`` / StorageError), never a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import mimetypes
+import os
+import shutil
+import unicodedata
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from app.domain.permissions import Permission, allows, require
+from app.domain.text import clean_line
+from app.errors import NotFound, StorageError, ValidationError
+from app.services import audit
+from app.services.context import UnitOfWork
+from app.services.persons import live_person
+from db.models import Attachment, Contact, Document, Matter
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_NAME_LENGTH = 120
+CHUNK = 1024 * 1024
+INCOMING = ".incoming"
+# Programs and scripts Windows runs on a double-click (the brief's list plus their close relatives).
+BLOCKED_SUFFIXES = frozenset({
+    ".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi",
+    ".pif", ".hta", ".jse", ".vbe", ".wsf", ".wsh", ".cpl", ".lnk", ".reg", ".dll", ".msp", ".scf",
+})
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
+_SNIFF = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"), (b"%PDF-", "application/pdf"), (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+# Names Windows reserves for devices, with any extension (CON.txt opens the console).
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_FORBIDDEN_CHARS = set('<>:"/\\|?*')
+# Which permission lets a user attach to which kind of record (any one of them suffices).
+ATTACH_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
+    "person": (Permission.EDIT_PERSON,),
+    "contact": (Permission.REGISTER_CONTACT, Permission.HANDLE_MATTER),
+    "matter": (Permission.DECIDE_MATTER, Permission.HANDLE_MATTER, Permission.OWN_MATTER),
+    "document": (Permission.ISSUE_DOCUMENT,),
+}
+_ENTITY_MODELS = {"contact": Contact, "matter": Matter, "document": Document}
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: uuid.UUID
+    sha256: str
+    name: str
+    size: int
+    mime: str
+    entity_type: str
+    entity_id: uuid.UUID
+    added_at: datetime  # UTC
+    note: str
+    present: bool  # the file is on disk
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.mime == "application/pdf"
+
+
+def blob_path(attachments_dir: Path, sha256: str) -> Path:
+    """Where a file with this hash lives (the layout ``xinfang check`` verifies)."""
+    return attachments_dir / sha256[:2] / sha256
+
+
+def safe_name(raw: str) -> str:
+    """The original name made harmless: no folders, no control or direction characters, no device names."""
+    name = unicodedata.normalize("NFC", str(raw)).replace("\\", "/").split("/")[-1]
+    # Cc: control characters; Cf: format characters such as U+202E, which can show "gpj.exe" as "exe.jpg".
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    name = "".join("_" if ch in _FORBIDDEN_CHARS else ch for ch in name)
+    name = name.strip(" .")  # Windows drops trailing dots and spaces: "a.exe." would open as "a.exe"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    if stem.split(".")[0].strip().upper() in _RESERVED:
+        stem = "_" + stem
+    if len(suffix) > 10:
+        stem, suffix = f"{stem}.{suffix}" if stem else suffix, ""
+    room = MAX_NAME_LENGTH - (len(suffix) + 1 if suffix else 0)
+    stem = stem[:room].strip(" .") or "附件"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def _check_name(name: str) -> None:
+    suffix = Path(name).suffix.lower()
+    if suffix in BLOCKED_SUFFIXES:
+        raise ValidationError("attachment_executable", f"附件：不能添加可执行文件或脚本（{suffix}）：{name}",
+                              field="attachment", name=name)
+
+
+def _require(uow: UnitOfWork, entity_type: str) -> None:
+    needed = ATTACH_PERMISSIONS.get(entity_type)
+    if needed is None:
+        raise ValidationError("attachment_entity", "附件：不能附加到这类记录", field="entity_type")
+    if not any(allows(uow.actor.role, p) for p in needed):
+        require(uow.actor.role, needed[0])
+
+
+def _owner_id(uow: UnitOfWork, entity_type: str, entity_id: uuid.UUID) -> uuid.UUID:
+    """The record the file is attached to; a merged-away archive hands over to its survivor."""
+    if entity_type == "person":
+        return live_person(uow.session, entity_id).id
+    if uow.session.get(_ENTITY_MODELS[entity_type], entity_id) is None:
+        raise NotFound(entity_type, "附件：所属记录不存在", field="entity_id")
+    return entity_id
+
+
+def store_file(uow: UnitOfWork, attachments_dir: Path, source: Path | str, entity_type: str,
+               entity_id: uuid.UUID, *, note: str = "") -> AttachmentInfo:
+    """Attach a file from disk (a dropped or chosen file)."""
+    path = Path(source)
+    name = safe_name(path.name)
+    _check_name(name)
+    try:
+        if path.is_dir():
+            raise ValidationError("attachment_folder", f"附件：{name} 是文件夹，请选择文件", field="attachment")
+        size = path.stat().st_size
+        _check_size(size, name)
+        with path.open("rb") as stream:
+            return _store(uow, attachments_dir, stream, name, entity_type, entity_id, note)
+    except OSError as exc:
+        raise StorageError("attachment_read", f"附件：无法读取文件 {name}（{exc.strerror or exc}）",
+                           field="attachment") from exc
+
+
+def store_bytes(uow: UnitOfWork, attachments_dir: Path, data: bytes, name: str, entity_type: str,
+                entity_id: uuid.UUID, *, note: str = "") -> AttachmentInfo:
+    """Attach content held in memory (a pasted picture, a scanner's output)."""
+    name = safe_name(name)
+    _check_name(name)
+    _check_size(len(data), name)
+    return _store(uow, attachments_dir, io.BytesIO(data), name, entity_type, entity_id, note)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise ValidationError(
+            "attachment_too_big",
+            f"附件：{name} 有 {size / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 的上限",
+            field="attachment", name=name, size=size)
+    if size == 0:
+        raise ValidationError("attachment_empty", f"附件：{name} 是空文件", field="attachment", name=name)
+
+
+def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, entity_type: str,
+           entity_id: uuid.UUID, note: str) -> AttachmentInfo:
+    _require(uow, entity_type)
+    note = clean_line(note, field="note", label="附件说明", max_length=100, required=False)
+    owner = _owner_id(uow, entity_type, entity_id)
+    sha, size, head = _write_blob(attachments_dir, stream, name)
+    existing = uow.session.scalars(select(Attachment).where(
+        Attachment.sha256 == sha, Attachment.entity_type == entity_type, Attachment.entity_id == owner)).first()
+    if existing is not None:
+        return _info(existing, attachments_dir)
+    mime = _mime(head, name)
+    row = Attachment(id=uuid.uuid4(), office_id=uow.office_id, sha256=sha, original_name=name, size=size,
+                     mime=mime, entity_type=entity_type, entity_id=owner, note=note)
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(uow, "attach", entity_type, owner,
+                 after={"attachment_id": row.id, "name": name, "sha256": sha, "size": size, "mime": mime})
+    return _info(row, attachments_dir)
+
+
+def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str) -> tuple[str, int, bytes]:
+    """Copy the stream into the store while hashing it; returns (sha256, size, first bytes)."""
+    incoming = attachments_dir / INCOMING
+    temp = incoming / f"{uuid.uuid4().hex}.part"
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        incoming.mkdir(parents=True, exist_ok=True)
+        with temp.open("wb") as out:
+            while chunk := stream.read(CHUNK):
+                if not head:
+                    head = chunk[:16]
+                    if head.startswith(EXECUTABLE_MAGIC):
+                        raise ValidationError("attachment_executable",
+                                              f"附件：{name} 是可执行程序，不能添加", field="attachment", name=name)
+                size += len(chunk)
+                if size > MAX_BYTES:  # the file grew after it was measured
+                    _check_size(size, name)
+                digest.update(chunk)
+                out.write(chunk)
+        _check_size(size, name)
+        sha = digest.hexdigest()
+        final = blob_path(attachments_dir, sha)
+        if not (final.is_file() and final.stat().st_size == size):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, final)
+        return sha, size, head
+    except OSError as exc:
+        raise StorageError("attachment_write", f"附件：无法保存 {name}（{exc.strerror or exc}）",
+                           field="attachment") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _mime(head: bytes, name: str) -> str:
+    for magic, mime in _SNIFF:
+        if head.startswith(magic):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _info(row: Attachment, attachments_dir: Path) -> AttachmentInfo:
+    return AttachmentInfo(row.id, row.sha256, row.original_name, row.size, row.mime, row.entity_type,
+                          row.entity_id, row.created_at, row.note,
+                          blob_path(attachments_dir, row.sha256).is_file())
+
+
+def list_attachments(uow: UnitOfWork, attachments_dir: Path,
+                     owners: Iterable[tuple[str, uuid.UUID]]) -> list[AttachmentInfo]:
+    """Attachments of these (entity_type, entity_id) records, newest first."""
+    uow.actor.require(Permission.READ)
+    by_type: dict[str, list[uuid.UUID]] = {}
+    for entity_type, entity_id in owners:
+        by_type.setdefault(entity_type, []).append(entity_id)
+    rows: list[Attachment] = []
+    for entity_type, ids in by_type.items():
+        for start in range(0, len(ids), 500):
+            rows += uow.session.scalars(select(Attachment).where(
+                Attachment.entity_type == entity_type, Attachment.entity_id.in_(ids[start:start + 500])))
+    rows.sort(key=lambda r: r.created_at, reverse=True)
+    return [_info(r, attachments_dir) for r in rows]
+
+
+def _row(uow: UnitOfWork, attachment_id: uuid.UUID) -> Attachment:
+    row = uow.session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("attachment", "附件：记录不存在", field="attachment_id")
+    return row
+
+
+def attachment_file(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UUID) -> Path:
+    """The stored file; a file gone from disk is a StorageError naming it."""
+    uow.actor.require(Permission.READ)
+    row = _row(uow, attachment_id)
+    path = blob_path(attachments_dir, row.sha256)
+    if not path.is_file():
+        raise StorageError("attachment_missing",
+                           f"附件缺失：{row.original_name} 的文件不在附件文件夹中（可从备份恢复，或运行数据检查）",
+                           field="attachment", name=row.original_name)
+    return path
+
+
+def viewable_copy(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UUID, target_dir: Path) -> Path:
+    """A copy under its original name (the store has no extensions, which viewers need)."""
+    source = attachment_file(uow, attachments_dir, attachment_id)
+    row = _row(uow, attachment_id)
+    target = Path(target_dir) / row.sha256[:12] / safe_name(row.original_name)
+    try:
+        if not (target.is_file() and target.stat().st_size == row.size):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    except OSError as exc:
+        raise StorageError("attachment_copy", f"附件：无法打开 {row.original_name}（{exc.strerror or exc}）",
+                           field="attachment") from exc
+    return target
+
+
+def remove_attachment(uow: UnitOfWork, attachment_id: uuid.UUID) -> None:
+    """Unlink a file from its record; the stored file stays (others may share it; backups stay whole)."""
+    row = _row(uow, attachment_id)
+    _require(uow, row.entity_type)
+    audit.record(uow, "detach", row.entity_type, row.entity_id,
+                 before={"attachment_id": row.id, "name": row.original_name, "sha256": row.sha256})
+    uow.session.delete(row)
+    uow.session.flush()
