@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from app.services.context import UnitOfWork
 from db.models import AuditEvent
@@ -56,14 +57,9 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     session = uow.session
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise writers on the chain head; SQLite's write transactions already are.
-        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    head = _chain_head(session)
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
+        seq=head[0] + 1,
         at=uow.utcnow(),
         office_id=uow.office_id,
         user_id=uow.actor.user_id,
@@ -73,8 +69,30 @@ def record(
         entity_id=str(entity_id) if entity_id is not None else None,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=head[1],
     )
     event.hash = event_hash(event)
     session.add(event)
+    session.info[_HEAD_KEY] = (session.get_transaction(), (event.seq, event.hash))
     return event
+
+
+_HEAD_KEY = "audit_chain_head"
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the newest event, read once per transaction.
+
+    Writers are serialised for the whole transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's table
+    lock), so the head cannot move under us and later events of this unit of work extend it.
+    """
+    cached = session.info.get(_HEAD_KEY)
+    transaction = session.get_transaction()
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)

@@ -105,7 +105,6 @@ def register_contact(uow: UnitOfWork, data: NewContact) -> RegisteredContact:
     uow.session.add(contact)
     if is_repeat:
         _add_petitioners(uow, matter, person_ids)
-    uow.session.flush()
     audit.record(uow, "create", "contact", contact.id, after={
         "number": contact.number, "channel": data.channel.value, "matter": matter.number,
         "is_repeat": is_repeat, "headcount": data.headcount, "persons": list(person_ids)})

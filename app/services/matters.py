@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app.domain import workflow
 from app.domain.calendar import DayUnit
@@ -81,8 +81,7 @@ def open_matter(uow: UnitOfWork, data: NewMatter) -> Matter:
     matter.petitioners = [MatterPetitioner(office_id=uow.office_id, person_id=pid, position=i)
                           for i, pid in enumerate(data.petitioner_ids)]
     uow.session.add(matter)
-    uow.session.flush()
-    _append_event(uow, matter, Action.REGISTER, None, MatterState.REGISTERED, data.registered_on, "",
+    _append_event(uow, matter, 1, Action.REGISTER, None, MatterState.REGISTERED, data.registered_on, "",
                   {"source": data.source.value})
     sync_clocks(uow, matter)
     audit.record(uow, "create", "matter", matter.id,
@@ -125,11 +124,11 @@ def perform(uow: UnitOfWork, matter_id: uuid.UUID, step: st.Step) -> Matter:
     matter = load_matter(uow, matter_id)
     state = MatterState(matter.state)
     target = workflow.target_state(step.action, state)
-    _check_step_date(uow, matter, step.on)
+    last_seq = _check_step_date(uow, matter, step.on)
     before = _facts(matter)
     data = _HANDLERS[type(step)](uow, matter, step)
     matter.state = target.value
-    _append_event(uow, matter, step.action, state, target, step.on,
+    _append_event(uow, matter, last_seq + 1, step.action, state, target, step.on,
                   clean_content(step.note, field="note", label="备注", required=False), data)
     sync_clocks(uow, matter)
     after = _facts(matter)
@@ -139,16 +138,19 @@ def perform(uow: UnitOfWork, matter_id: uuid.UUID, step: st.Step) -> Matter:
     return matter
 
 
-def _check_step_date(uow: UnitOfWork, matter: Matter, on: date) -> None:
+def _check_step_date(uow: UnitOfWork, matter: Matter, on: date) -> int:
+    """Refuse a date in the future or before the previous step; returns the last event's seq."""
     if on > uow.today():
         raise ValidationError("future_date", "日期：不能晚于今天", field="occurred_on")
-    last = uow.session.scalar(select(func.max(MatterEvent.occurred_on))
-                              .where(MatterEvent.matter_id == matter.id))
-    floor = max(d for d in (matter.registered_on, last) if d is not None)
+    last_seq, last_on = uow.session.execute(
+        select(func.max(MatterEvent.seq), func.max(MatterEvent.occurred_on))
+        .where(MatterEvent.matter_id == matter.id)).one()
+    floor = max(d for d in (matter.registered_on, last_on) if d is not None)
     if on < floor:
         raise ValidationError(
             "date_before_previous",
             f"日期：不能早于登记日期或上一步骤的日期 {floor.isoformat()}", field="occurred_on")
+    return last_seq or 0
 
 
 def _facts(matter: Matter) -> dict[str, Any]:
@@ -185,25 +187,23 @@ def _hearing_days(uow: UnitOfWork, matter: Matter) -> int:
 def sync_clocks(uow: UnitOfWork, matter: Matter) -> None:
     """Store the clocks derived from the matter's dates, replacing what was stored before."""
     clocks = compute_clocks(uow.calendar, dates_of(matter, _hearing_days(uow, matter)))
-    stored = {d.clock: d for d in uow.session.scalars(
-        select(MatterDeadline).where(MatterDeadline.matter_id == matter.id))}
+    # Through the collection (loaded once per session): stale rows go as orphans, new ones cascade.
+    stored = {d.clock: d for d in matter.deadlines}
     wanted = {c.clock.value for c in clocks}
-    stale = [c for c in stored if c not in wanted]
-    if stale:
-        uow.session.execute(delete(MatterDeadline).where(
-            MatterDeadline.matter_id == matter.id, MatterDeadline.clock.in_(stale)))
+    for name in set(stored) - wanted:
+        matter.deadlines.remove(stored.pop(name))
     for clock in clocks:
-        row = stored.get(clock.clock.value) or MatterDeadline(
-            office_id=matter.office_id, matter_id=matter.id, clock=clock.clock.value)
+        row = stored.get(clock.clock.value)
+        if row is None:
+            row = MatterDeadline(office_id=matter.office_id, matter_id=matter.id, clock=clock.clock.value)
+            matter.deadlines.append(row)
         row.starts_on, row.days, row.unit = clock.starts_on, clock.days, clock.unit.value
         row.due_on, row.met_on = clock.due_on, clock.met_on
-        uow.session.add(row)
 
 
-def _append_event(uow: UnitOfWork, matter: Matter, action: Action, from_state: MatterState | None,
-                  to_state: MatterState, on: date, note: str, data: dict[str, Any]) -> None:
-    seq = (uow.session.scalar(select(func.max(MatterEvent.seq))
-                              .where(MatterEvent.matter_id == matter.id)) or 0) + 1
+def _append_event(uow: UnitOfWork, matter: Matter, seq: int, action: Action,
+                  from_state: MatterState | None, to_state: MatterState, on: date, note: str,
+                  data: dict[str, Any]) -> None:
     uow.session.add(MatterEvent(
         office_id=matter.office_id, matter_id=matter.id, seq=seq, action=action.value,
         from_state=from_state.value if from_state else None, to_state=to_state.value,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,21 +19,12 @@ from db.models import NumberSeries
 def next_number(session: Session, office_id: uuid.UUID, series: str, year: int) -> int:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(NumberSeries)
-        .values(office_id=office_id, series=series, year=year, last_value=0)
-        .on_conflict_do_nothing()
-    )
-    return session.execute(
-        update(NumberSeries)
-        .where(
-            NumberSeries.office_id == office_id,
-            NumberSeries.series == series,
-            NumberSeries.year == year,
-        )
-        .values(last_value=NumberSeries.last_value + 1)
-        .returning(NumberSeries.last_value)
-    ).scalar_one()
+    stmt = insert(NumberSeries).values(office_id=office_id, series=series, year=year, last_value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[NumberSeries.office_id, NumberSeries.series, NumberSeries.year],
+        set_={"last_value": NumberSeries.last_value + 1},
+    ).returning(NumberSeries.last_value)
+    return session.execute(stmt).scalar_one()
 
 
 def matter_number(year: int, n: int) -> str:
