@@ -119,7 +119,6 @@ def create_person(uow: UnitOfWork, data: PersonInput) -> uuid.UUID:
                      for i, p in enumerate(_clean_phones(data.phones))]
     person.tags = [PersonTag(office_id=uow.office_id, tag=t) for t in _clean_tags(data.tags)]
     uow.session.add(person)
-    uow.session.flush()
     audit.record(uow, "create", "person", person.id, after=_snapshot(person))
     return person.id
 
