@@ -44,6 +44,14 @@ class MatterSource(StrEnum):
     ASSIGNED_DOWN = "assigned_down"  # 上级交办件
 
 
+class PendingProceeding(StrEnum):
+    """The matter is already before another body (a registration flag; it steers towards 依法分类处理)."""
+
+    COURT = "court"  # 法院诉讼中
+    ADMIN_REVIEW = "admin_review"  # 行政复议中
+    ARBITRATION = "arbitration"  # 仲裁中
+
+
 class MatterState(StrEnum):
     REGISTERED = "registered"  # 已登记
     ACCEPTED = "accepted"  # 已受理

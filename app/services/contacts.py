@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.domain.enums import Channel, MatterSource, MatterState, MatterType, SkipLevel
+from app.domain.enums import Channel, MatterSource, MatterType, PendingProceeding, SkipLevel
 from app.domain.permissions import Permission
-from app.domain.text import clean_content, clean_line
+from app.domain.text import clean_content, clean_line, fold_width
 from app.errors import ValidationError
 from app.services import audit, persons
 from app.services.context import UnitOfWork
@@ -54,6 +54,9 @@ class NewContact:
     confidential: bool = False
     simplified: bool = False
     purpose: str = ""
+    # 问题属地: the 12-digit statistical division code of where the problem is, when outside our villages.
+    problem_division_code: str = ""
+    pending_proceeding: PendingProceeding | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def register_contact(uow: UnitOfWork, data: NewContact) -> RegisteredContact:
         leader_name=clean_line(data.leader_name, field="leader_name", label="接访领导", max_length=50,
                                required=data.leader_reception),
         content=content, problem_village_id=data.problem_village_id or matter.problem_village_id,
+        problem_division_code=_division_code(data.problem_division_code),
         matter_id=matter.id, anonymous=data.anonymous, threat=data.threat,
         confidential=data.confidential,
         purpose=clean_line(data.purpose, field="purpose", label="信访目的", max_length=100, required=False),
@@ -177,8 +181,18 @@ def _choose_matter(uow: UnitOfWork, data: NewContact, person_ids: tuple[uuid.UUI
         subject_code=data.subject_code, registered_on=data.contact_at.date(),
         petitioner_ids=person_ids, problem_village_id=data.problem_village_id,
         simplified=data.simplified, confidential=data.confidential, source=MatterSource.CONTACT,
+        pending_proceeding=data.pending_proceeding.value if data.pending_proceeding else None,
     ))
     return matter, False
+
+
+def _division_code(raw: str) -> str | None:
+    code = fold_width(raw).replace(" ", "")
+    if not code:
+        return None
+    if not (code.isdigit() and len(code) == 12):
+        raise ValidationError("division_code", "问题属地：区划代码须为 12 位数字", field="problem_division_code")
+    return code
 
 
 def _title_from(content: str) -> str:
@@ -195,6 +209,3 @@ def _add_petitioners(uow: UnitOfWork, matter: Matter, person_ids: tuple[uuid.UUI
                                                        position=position))
             position += 1
 
-
-__all__ = ["MAX_REPRESENTATIVES", "NewContact", "RegisteredContact", "register_contact",
-           "MatterState"]

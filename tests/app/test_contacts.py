@@ -194,3 +194,21 @@ def test_numbers_restart_each_year(ws: Workspace, admin: Actor) -> None:
     new = register(ws, admin, contact(PersonInput(name="李四"), contact_at=datetime(2026, 1, 5, 9, 0)))
     assert (old.number, old.matter_number) == ("DJ2025-000001", "SX2025-00001")
     assert (new.number, new.matter_number) == ("DJ2026-000001", "SX2026-00001")
+
+
+def test_registration_flags_reach_contact_and_matter(ws, admin):
+    from app.domain.enums import PendingProceeding
+    from app.errors import ValidationError
+    from db.models import Contact, Matter
+
+    base = dict(channel=Channel.LETTER, contact_at=datetime(2026, 11, 2, 9, 0), content="土地纠纷已起诉",
+                persons=(PersonInput(name="赵六"),), subject_code="0402", matter_type=MatterType.CLAIM)
+    with ws.write(admin) as uow:
+        r = register_contact(uow, NewContact(**base, problem_division_code="３３０１０６１０１２０１",
+                                             pending_proceeding=PendingProceeding.COURT, threat=True))
+    with ws.read(admin) as uow:
+        contact = uow.session.get(Contact, r.contact_id)
+        assert contact.problem_division_code == "330106101201" and contact.threat
+        assert uow.session.get(Matter, r.matter_id).pending_proceeding == "court"
+    with pytest.raises(ValidationError, match="问题属地"), ws.write(admin) as uow:
+        register_contact(uow, NewContact(**base, problem_division_code="33010610"))
