@@ -112,3 +112,52 @@ xinfang_ensure_venv() {
         exec 9>&-
     fi
 }
+
+# Debian packages the program needs to show its window on a Linux desktop (Qt's xcb platform and a
+# Simplified Chinese font); the tests add their own on top (scripts/test).
+XINFANG_RUNTIME_PACKAGES=(
+    fonts-noto-cjk
+    libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0
+    libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+)
+
+# Installs the given Debian packages when any is missing (one apt-get update + install; sudo only
+# when not root). XINFANG_SKIP_APT=1 skips this step.
+xinfang_ensure_debian_packages() {
+    local wanted=("$@")
+    if [[ "${XINFANG_SKIP_APT:-}" == 1 ]]; then
+        return 0
+    fi
+    if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+        xinfang_say "not a Debian-like system: skipping system packages; install yourself:" \
+            "${wanted[*]}"
+        return 0
+    fi
+    local -A installed=()
+    local name status missing=()
+    while read -r name status; do
+        [[ "$status" == "install ok installed" ]] && installed["$name"]=1
+    done < <(dpkg-query -W -f='${Package} ${Status}\n' "${wanted[@]}" 2>/dev/null || true)
+    for name in "${wanted[@]}"; do
+        [[ -n "${installed[$name]:-}" ]] || missing+=("$name")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+
+    local as_root=()
+    if [[ "$(id -u)" -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 ||
+            xinfang_die "missing Debian packages and no sudo: as root run apt-get install ${missing[*]}"
+        as_root=(sudo)
+        [[ -t 0 ]] || as_root=(sudo -n)
+    fi
+    local started=$SECONDS
+    xinfang_say "installing Debian packages: ${missing[*]}"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >&2 ||
+        xinfang_say "warning: apt-get update failed; trying the install anyway"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" </dev/null >&2 ||
+        xinfang_die "apt-get install failed for: ${missing[*]}"
+    xinfang_say "Debian packages installed ($((SECONDS - started)) s)"
+}
+
