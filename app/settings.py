@@ -34,5 +34,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("satisfaction_counts_basically", False, "满意率把“基本满意”计为满意"),
     SettingSpec("backlog_months", 12, "超过多少个月未化解计为积案"),
     SettingSpec("evaluation_window_days", 30, "答复送达后满意度评价的期限（天）"),
+    SettingSpec("notice_templates", {}, "文书措辞（按文书类别覆盖随程序提供的模板）"),
+    SettingSpec("office_phone", "", "联系电话（印在告知书的附注中）"),
+    SettingSpec("review_body", "", "复查机关（答复意见书告知的复查申请机关；空则用上级部门）"),
+    SettingSpec("archive_retention", "30年", "信访档案默认保管期限（永久 / 30年 / 10年）"),
 )
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}

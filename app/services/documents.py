@@ -28,6 +28,8 @@ UNNUMBERED = frozenset(
     {DocumentKind.REGISTRATION, DocumentKind.DELIVERY_RECEIPT, DocumentKind.ARCHIVE_COVER,
      DocumentKind.CATALOGUE}
 )
+# Kinds issued once per contact (registration sheet) or per delivered notice (receipt), not per matter.
+PER_ITEM = frozenset({DocumentKind.REGISTRATION, DocumentKind.DELIVERY_RECEIPT})
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.REGISTRATION: "来访登记表", DocumentKind.ACCEPTANCE: "受理告知书",
     DocumentKind.DECLINE: "不予受理告知书", DocumentKind.NO_LONGER_ACCEPTED: "不再受理告知书",
@@ -71,11 +73,16 @@ def document_prefix(uow: UnitOfWork) -> str:
     return f"{office.short_name}信"
 
 
+def find_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter) -> Document | None:
+    """The notice of this kind issued for the matter in its current round, if any."""
+    same_kind = select(Document).where(Document.matter_id == matter.id, Document.kind == kind.value)
+    return uow.session.scalars(_current_round(uow, matter, same_kind).order_by(Document.created_at)).first()
+
+
 def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date) -> Document:
     uow.actor.require(Permission.ISSUE_DOCUMENT)
-    same_kind = select(Document).where(Document.matter_id == matter.id, Document.kind == kind.value)
-    existing = uow.session.scalars(_current_round(uow, matter, same_kind)).first()
-    if existing is not None and kind not in (DocumentKind.DELIVERY_RECEIPT,):
+    existing = None if kind in PER_ITEM else find_document(uow, kind, matter)
+    if existing is not None:
         return existing
     doc = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=on,
                    matter_id=matter.id, issued_by_id=uow.actor.user_id)
