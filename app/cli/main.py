@@ -27,7 +27,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import commands_notice, commands_query, commands_setup
+    from app.cli import commands_notice, commands_query, commands_report, commands_setup
 
     common = _common()
     parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands_setup.register(sub, common)
     commands_query.register(sub, common)
+    commands_report.register(sub, common)
     commands_notice.register(sub, common)
     return parser
 

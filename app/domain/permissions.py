@@ -20,6 +20,7 @@ class Permission(StrEnum):
     ISSUE_DOCUMENT = "issue_document"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
+    SUBMIT_REPORT = "submit_report"  # mark a period's report as sent upward, record corrections
     LOAD_DEMO = "load_demo"
 
 
@@ -29,7 +30,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         {_P.READ, _P.REGISTER_CONTACT, _P.EDIT_PERSON, _P.DECIDE_MATTER, _P.ISSUE_DOCUMENT}
     ),
     Role.HANDLER: frozenset({_P.READ, _P.EDIT_PERSON, _P.HANDLE_MATTER, _P.ISSUE_DOCUMENT}),
-    Role.LEADER: frozenset({_P.READ, _P.READ_ACCUSATION, _P.OWN_MATTER}),
+    Role.LEADER: frozenset({_P.READ, _P.READ_ACCUSATION, _P.OWN_MATTER, _P.SUBMIT_REPORT}),
     Role.ADMIN: frozenset(Permission),
     Role.COUNTY_READER: frozenset({_P.READ}),
 }
@@ -47,6 +48,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     _P.EDIT_PERSON: "编辑信访人档案", _P.MERGE_PERSONS: "合并重复档案", _P.DECIDE_MATTER: "受理决定",
     _P.HANDLE_MATTER: "办理事项", _P.OWN_MATTER: "包案与督办", _P.ISSUE_DOCUMENT: "出具文书",
     _P.MANAGE_USERS: "管理用户", _P.MANAGE_SETTINGS: "修改设置", _P.LOAD_DEMO: "载入演示数据",
+    _P.SUBMIT_REPORT: "报送统计报表",
 }
 
 

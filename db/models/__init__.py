@@ -17,10 +17,12 @@ from db.models.office import (
     subject_id,
 )
 from db.models.persons import Person, PersonMerge, PersonPhone, PersonTag
+from db.models.reports import ImportRecord, ReportCorrection, ReportSubmission
 
 __all__ = [
-    "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "Document", "Matter",
+    "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "Document", "ImportRecord", "Matter",
     "MatterDeadline", "MatterEvent", "MatterPetitioner", "Meta", "NumberSeries", "Office",
-    "Person", "PersonMerge", "PersonPhone", "PersonTag", "ResponsibleUnit", "Setting", "Subject",
+    "Person", "PersonMerge", "PersonPhone", "PersonTag", "ReportCorrection", "ReportSubmission",
+    "ResponsibleUnit", "Setting", "Subject",
     "Supervision", "UserAccount", "Village", "subject_id",
 ]

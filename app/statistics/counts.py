@@ -1,0 +1,192 @@
+"""Counting contacts for a period in SQL:
+
+* the single-valued counts, by channel and by skip-level target: the contacts grouped by their
+  classifying columns from the covering index alone, the groups added up in the same statement
+  (and the number of matters with repeat contacts);
+* by matter type, subject (both levels), responsible unit and problem village: one GROUP BY over
+  the contacts joined to their matters, re-grouped per dimension inside the same statement;
+* by the main petitioner's village: one GROUP BY over the contacts joined to their persons.
+
+The statements are built here and run by compute.py (possibly in parallel); ``assemble`` turns
+their rows into the breakdowns, with labels from the office's dictionaries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, select, true, union_all
+from sqlalchemy.sql.expression import ColumnElement
+
+from app.services.context import UnitOfWork
+from app.statistics import labels as L
+from app.statistics.figures import SINGLES, Count, Item
+from app.statistics.filters import COLLECTIVE_HEADCOUNT, NONE, RESIDENT, ContactFilter, contact_select
+from db.models import Contact, Matter, Office, ResponsibleUnit, Subject, Village
+
+def _conditions(channel: Any, big: Any, multi: Any, repeat: Any, skip: Any, leader: Any
+                ) -> dict[str, ColumnElement[bool]]:
+    """The single-valued counts as conditions over a contact's classifying columns."""
+    visit = channel == "visit"
+    conditions: dict[str, ColumnElement[bool]] = {
+        "totals": true(),
+        "collective": and_(visit, big),  # filters.is_collective: a visit of COLLECTIVE_HEADCOUNT or more
+        "individual_visits": and_(visit, ~big),
+        "joint_letters": and_(channel == "letter", multi),  # filters.is_joint_letter
+        "repeat": repeat,
+        "repeat_visits": and_(visit, repeat),
+        "skip_level": skip.is_not(None),
+        "leader_reception": leader,
+    }
+    conditions |= {f"channel:{c}": channel == c for c in L.CHANNEL_LABELS}
+    conditions |= {f"skip:{t}": skip == t for t in L.SKIP_LEVEL_LABELS}
+    return conditions
+
+
+_FIXED_KEYS = tuple(_conditions(Contact.channel, true(), true(), true(), Contact.skip_level, true()))
+
+
+# Breakdowns read from the contact ⨝ matter cube: section → key expression over the cube.
+_CUBE_SECTIONS = ("by_matter_type", "by_subject", "by_subject_level2", "by_responsible_unit", "by_village")
+
+
+def _fixed_statement(uow: UnitOfWork, base: ContactFilter) -> Any:
+    """Group the period's contacts by their classifying columns (a few hundred groups, read from the
+    covering index), then add the groups up into every single-valued count in the same statement."""
+    big = (Contact.headcount >= COLLECTIVE_HEADCOUNT).label("big")
+    multi = (Contact.headcount > 1).label("multi")
+    groups = contact_select(
+        uow, base, Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
+        Contact.leader_reception, func.count().label("b"), func.sum(Contact.headcount).label("p"),
+    ).group_by(Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
+               Contact.leader_reception).subquery("classes")
+    g = groups.c
+    conditions = _conditions(g.channel, g.big == true(), g.multi == true(), g.is_repeat == true(), g.skip_level,
+                             g.leader_reception == true())
+    columns = []
+    for condition in conditions.values():
+        columns += [func.coalesce(func.sum(case((condition, g.b), else_=0)), 0),
+                    func.coalesce(func.sum(case((condition, g.p), else_=0)), 0)]
+    return select(*columns)
+
+
+def statements(uow: UnitOfWork, base: ContactFilter) -> dict[str, Any]:
+    """The statements of a period's contact counts."""
+    repeat_matters = contact_select(uow, base.narrowed(repeat=True), func.count(distinct(Contact.matter_id)))
+    cube = contact_select(
+        uow, base, Matter.matter_type.label("t"), Matter.subject_code.label("s"),
+        Matter.responsible_unit_id.label("u"), Contact.problem_village_id.label("v"),
+        func.count().label("b"), func.coalesce(func.sum(Contact.headcount), 0).label("p"),
+        join_matter=True).group_by("t", "s", "u", "v").cte("cube")
+    keys = {"by_matter_type": cube.c.t, "by_subject": func.substr(cube.c.s, 1, 2),
+            "by_subject_level2": cube.c.s, "by_responsible_unit": cube.c.u, "by_village": cube.c.v}
+    regrouped = union_all(*(
+        select(literal(name).label("section"), cast(key, String).label("key"),
+               func.sum(cube.c.b), func.sum(cube.c.p)).group_by(key)
+        for name, key in keys.items()))
+    residence = contact_select(uow, base, cast(RESIDENT.village_id, String), func.count(),
+                               func.coalesce(func.sum(Contact.headcount), 0),
+                               join_residence=True).group_by(RESIDENT.village_id)
+    return {"fixed": _fixed_statement(uow, base), "repeat_matters": repeat_matters, "cube": regrouped,
+            "residence": residence}
+
+
+@dataclass(frozen=True)
+class Dictionaries:
+    """Names for the keys: subjects in tree order, villages and units of the offices covered."""
+
+    subjects: list[tuple[str, str, str | None]]
+    villages: list[tuple[uuid.UUID, str, bool]]
+    units: list[tuple[uuid.UUID, str, bool]]
+
+
+def dictionaries(uow: UnitOfWork, office_ids: tuple[uuid.UUID, ...]) -> Dictionaries:
+    subjects = [(c, n, p) for c, n, p in uow.session.execute(
+        select(Subject.code, Subject.name, Subject.parent_code).order_by(Subject.sort_order))]
+    return Dictionaries(subjects, _named(uow, Village, office_ids), _named(uow, ResponsibleUnit, office_ids))
+
+
+def _named(uow: UnitOfWork, model: Any, office_ids: tuple[uuid.UUID, ...]) -> list[tuple[uuid.UUID, str, bool]]:
+    """(id, label, active) of a township dictionary; labelled with the office when several are shown."""
+    rows = list(uow.session.execute(
+        select(model.id, model.name, model.active, Office.short_name)
+        .join(Office, Office.id == model.office_id)
+        .where(model.office_id.in_(office_ids)).order_by(Office.short_name, model.name)))
+    several = len(office_ids) > 1
+    return [(i, f"{office}/{name}" if several else name, active) for i, name, active, office in rows]
+
+
+# --- assembling the rows -----------------------------------------------------------------------
+
+
+def _fixed(row: Any, repeat_matters: Any) -> tuple[dict[str, Count], list[Item], list[Item], int]:
+    got = {name: Count(int(row[2 * i]), int(row[2 * i + 1])) for i, name in enumerate(_FIXED_KEYS)}
+    total = got["totals"]
+    singles = {name: got[name] for name in SINGLES if name in got}
+    singles["individual"] = total - got["collective"]
+    singles["first"] = total - got["repeat"]
+    singles["not_leader_reception"] = total - got["leader_reception"]
+    channels = [Item(c, label, got[f"channel:{c}"]) for c, label in L.CHANNEL_LABELS.items()]
+    targets = [Item(t, label, got[f"skip:{t}"]) for t, label in L.SKIP_LEVEL_LABELS.items()]
+    return {name: singles[name] for name in SINGLES}, channels, targets, int(repeat_matters[0][0])
+
+
+def _uuid_key(key: str | None) -> uuid.UUID | None:
+    return None if key is None else uuid.UUID(key)
+
+
+def _with_none(items: list[Item], counts: dict[Any, Count], label: str) -> list[Item]:
+    if None in counts:
+        items.append(Item(NONE, label, counts[None]))
+    return items
+
+
+def _by_dictionary(entries: list[tuple[uuid.UUID, str, bool]], counts: dict[Any, Count],
+                   none_label: str) -> list[Item]:
+    items = [Item(str(i), label, counts.get(i, Count())) for i, label, active in entries
+             if active or i in counts]
+    known = {i for i, _, _ in entries}
+    items += [Item(str(k), str(k), c) for k, c in counts.items() if k is not None and k not in known]
+    return _with_none(items, counts, none_label)
+
+
+def _subject_path(names: dict[str, str], code: str) -> str:
+    if len(code) > 2 and code[:2] in names:
+        return f"{names[code[:2]]}/{names[code]}"
+    return f"{names[code]}（未细分）" if len(code) <= 2 else names[code]
+
+
+def _subjects(d: Dictionaries, top: dict[Any, Count], detail: dict[Any, Count]) -> tuple[list[Item], list[Item]]:
+    names = {code: name for code, name, _ in d.subjects}
+    level1 = [Item(code, name, top.get(code, Count())) for code, name, parent in d.subjects if parent is None]
+    level1 += [Item(code, code, c) for code, c in top.items() if code is not None and code not in names]
+    level2 = [Item(code, _subject_path(names, code), detail[code]) for code, _, _ in d.subjects if code in detail]
+    level2 += [Item(code, code, c) for code, c in detail.items() if code is not None and code not in names]
+    return _with_none(level1, top, L.NO_SUBJECT), _with_none(level2, detail, L.NO_SUBJECT)
+
+
+def assemble(rows: dict[str, list[Any]], d: Dictionaries) -> tuple[dict[str, Count], dict[str, list[Item]], int]:
+    singles, channels, targets, repeat_matters = _fixed(rows["fixed"][0], rows["repeat_matters"])
+    cube: dict[str, dict[Any, Count]] = {name: {} for name in _CUBE_SECTIONS}
+    for section, key, batches, person_visits in rows["cube"]:
+        cube[section][key] = Count(int(batches), int(person_visits))
+    types = cube["by_matter_type"]
+    by_type = _with_none([Item(t, label, types.get(t, Count())) for t, label in L.MATTER_TYPE_LABELS.items()],
+                         types, L.NO_MATTER)
+    level1, level2 = _subjects(d, cube["by_subject"], cube["by_subject_level2"])
+    problem = {_uuid_key(k): c for k, c in cube["by_village"].items()}
+    units = {_uuid_key(k): c for k, c in cube["by_responsible_unit"].items()}
+    residence = {_uuid_key(k): Count(int(b), int(p)) for k, b, p in rows["residence"]}
+    sections = {
+        "by_channel": channels,
+        "skip_level_by_target": targets,
+        "by_matter_type": by_type,
+        "by_subject": level1,
+        "by_subject_level2": level2,
+        "by_village": _by_dictionary(d.villages, problem, L.NO_VILLAGE),
+        "by_residence_village": _by_dictionary(d.villages, residence, L.NO_VILLAGE),
+        "by_responsible_unit": _by_dictionary(d.units, units, L.NO_UNIT),
+    }
+    return singles, sections, repeat_matters
