@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication
 from app.cli.main import build_parser
 from app.errors import DomainError
 from app.machine_settings import MachineSettings
+from app.services.deadline_board import needs_attention
 from app.services.offices import office_info
 from app.services.workspace import Workspace
 from ui.context import GuiContext
 from ui.errors import show_crash, show_domain_error
+from ui.idle_lock import install_idle_lock
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import OpRunner
@@ -43,8 +45,10 @@ def run_gui(argv: Sequence[str]) -> int:
         if args.quit_when_ready:
             wizard.show()
             return app.exec()
-        if wizard.exec() != SetupWizard.DialogCode.Accepted:
+        # Cancelled after the administrator page: the office exists, so go on to the login.
+        if wizard.exec() != SetupWizard.DialogCode.Accepted and not workspace.is_initialised():
             return 0
+        machine.last_login = wizard.admin_login or machine.last_login
     login = LoginDialog(workspace, _office_name(workspace), machine.last_login)
     if args.quit_when_ready:
         login.show()
@@ -55,6 +59,7 @@ def run_gui(argv: Sequence[str]) -> int:
     machine.save(workspace.data_dir)
     window = open_main_window(workspace, login.actor)
     window.show()
+    idle_lock = install_idle_lock(window, workspace, login.actor)  # noqa: F841 - lives with the window
     code = app.exec()
     window.ctx.runner.wait()
     workspace.close()
@@ -78,9 +83,11 @@ def open_main_window(workspace: Workspace, actor) -> MainWindow:  # type: ignore
     runner = OpRunner(workspace, actor, domain_error, crash)
     with workspace.read(actor) as uow:
         office = office_info(uow)
+        # 到期提醒 comes first when a statutory clock is overdue or due within 7 days.
+        start = "deadlines" if needs_attention(uow) else "desk"
     window = MainWindow(GuiContext, runner=runner, workspace=workspace, actor=actor, office=office)
     holder["window"] = window
-    window.show_page("desk")
+    window.show_page(start)
     return window
 
 

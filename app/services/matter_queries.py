@@ -61,6 +61,39 @@ def live_clock_condition():  # type: ignore[no-untyped-def]
     )
 
 
+def duty_clock_matters(condition):  # type: ignore[no-untyped-def]
+    """Select of the ids of matters with a live office clock meeting ``condition`` (on MatterDeadline).
+
+    Use it as ``Matter.id.in_(...)``: SQLite answers the IN list once from the (met_on, due_on)
+    index, where a correlated EXISTS got that index probed once per matter (quadratic on big offices).
+    """
+    return (select(MatterDeadline.matter_id).join(Matter, Matter.id == MatterDeadline.matter_id)
+            .where(live_clock_condition(), MatterDeadline.clock.in_([c.value for c in OFFICE_DUTIES]), condition)
+            .correlate(None))
+
+
+def live_clocks(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenClock]]:
+    """The live clocks of these matters, nearest first, found through the (matter_id, clock) index.
+
+    Liveness is computed as a column, not filtered on: in WHERE, SQLite prefers the (met_on, due_on)
+    index for ``met_on IS NULL`` and walks every unmet clock of the office for each call.
+    """
+    result: dict[uuid.UUID, list[OpenClock]] = {}
+    if not ids:
+        return result
+    today = uow.today()
+    rows = uow.session.execute(
+        select(MatterDeadline.matter_id, MatterDeadline.clock, MatterDeadline.due_on, live_clock_condition().label("live"))
+        .join(Matter, Matter.id == MatterDeadline.matter_id)
+        .where(MatterDeadline.matter_id.in_(ids)).order_by(MatterDeadline.due_on))
+    for matter_id, clock_value, due_on, live in rows:
+        if live:
+            clock = Clock(clock_value)
+            result.setdefault(matter_id, []).append(OpenClock(
+                clock, CLOCK_LABELS[clock], due_on, (due_on - today).days, clock in OFFICE_DUTIES))
+    return result
+
+
 def _duty_clock_due(condition):  # type: ignore[no-untyped-def]
     return exists().where(
         MatterDeadline.matter_id == Matter.id, live_clock_condition(),

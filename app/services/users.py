@@ -1,4 +1,4 @@
-"""User accounts: creation, login with lockout, password change."""
+"""User accounts: creation, login with lockout, password change, admin reset and deactivation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.enums import Role
 from app.domain.permissions import Permission
 from app.domain.text import clean_line
-from app.errors import Conflict, PermissionDenied, ValidationError
+from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services import audit
 from app.services.context import Actor, UnitOfWork
 from app.services.passwords import check_password_policy, hash_password, verify_password
@@ -38,6 +38,9 @@ def _info(user: UserAccount) -> UserInfo:
 def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, password: str) -> UserInfo:
     uow.actor.require(Permission.MANAGE_USERS)
     login = clean_line(login, field="login", label="登录名", max_length=50)
+    if not login.isascii() or not login.replace("_", "").replace(".", "").isalnum():
+        # Typed at every login and unlock, where an input method gets in the way.
+        raise ValidationError("login_chars", "登录名：只能用字母、数字、下划线和点", field="login")
     name = clean_line(display_name, field="display_name", label="姓名", max_length=50)
     check_password_policy(password)
     if uow.session.scalars(select(UserAccount.id).where(UserAccount.login == login)).first():
@@ -70,10 +73,15 @@ def authenticate(workspace: Workspace, login: str, password: str) -> Actor:
             raise PermissionDenied("locked", f"账号已锁定，请 {minutes} 分钟后再试", field="login")
         if not verify_password(user.password_hash, password):
             user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins = now + LOCKOUT, 0
             audit.record(uow, "login_failed", "user", user.id)
             failure = PermissionDenied("login_failed", "登录失败：用户名或密码不正确", field="password")
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until, user.failed_logins = now + LOCKOUT, 0
+                audit.record(uow, "locked", "user", user.id)
+                minutes = int(LOCKOUT.total_seconds() // 60)
+                failure = PermissionDenied(
+                    "locked", f"密码连续错误 {MAX_FAILED_LOGINS} 次，账号已锁定，请 {minutes} 分钟后再试",
+                    field="login")
         else:
             user.failed_logins, user.locked_until = 0, None
             audit.record(uow, "login", "user", user.id)
@@ -89,3 +97,44 @@ def change_password(uow: UnitOfWork, old_password: str, new_password: str) -> No
     check_password_policy(new_password, field="new_password")
     user.password_hash = hash_password(new_password)
     audit.record(uow, "change_password", "user", user.id)
+
+
+def _managed_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserAccount:
+    """A user of the actor's office that an administrator may manage (never the built-in account)."""
+    uow.actor.require(Permission.MANAGE_USERS)
+    user = uow.session.get(UserAccount, user_id)
+    if user is None or user.office_id != uow.office_id or user.is_system:
+        raise NotFound("user_not_found", "用户：找不到该用户", field="user")
+    return user
+
+
+def reset_password(uow: UnitOfWork, user_id: uuid.UUID, new_password: str) -> UserInfo:
+    """An administrator sets a new password (and lifts a lockout); the user should change it soon."""
+    user = _managed_user(uow, user_id)
+    check_password_policy(new_password, field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(uow, "reset_password", "user", user.id, after={"login": user.login})
+    return _info(user)
+
+
+def set_active(uow: UnitOfWork, user_id: uuid.UUID, active: bool) -> UserInfo:
+    """Deactivate (the user can no longer log in; records keep the name) or reactivate an account."""
+    user = _managed_user(uow, user_id)
+    if user.active == active:
+        return _info(user)
+    if not active:
+        if user.id == uow.actor.user_id:
+            raise ValidationError("deactivate_self", "用户：不能停用自己正在使用的账号", field="user")
+        if user.role == Role.ADMIN.value and _active_admins(uow) <= 1:
+            raise ValidationError("last_admin", "用户：这是最后一个启用的管理员账号，不能停用", field="user")
+    user.active = active
+    audit.record(uow, "activate" if active else "deactivate", "user", user.id,
+                 before={"active": not active}, after={"active": active})
+    return _info(user)
+
+
+def _active_admins(uow: UnitOfWork) -> int:
+    return len(uow.session.scalars(select(UserAccount.id).where(
+        UserAccount.office_id == uow.office_id, UserAccount.role == Role.ADMIN.value,
+        UserAccount.active, ~UserAccount.is_system)).all())

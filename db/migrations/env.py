@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from db.models import Base
+from db.search_index import include_name
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -17,6 +18,8 @@ context.configure(
     # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
     render_as_batch=True,
     compare_type=True,
+    # The SQLite full-text index is made by raw SQL in its revision, not by the models.
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,81 @@
+"""领导包案 and 督办: name the case-owning leader of a matter, record supervision and its reply.
+
+These record facts beside the statutory road (they change no state and no clock), so they are not
+workflow steps; each needs the OWN_MATTER permission (leaders, administrators) and is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.permissions import Permission
+from app.domain.text import clean_content, clean_line
+from app.errors import NotFound, ValidationError
+from app.services import audit
+from app.services.context import UnitOfWork
+from app.services.matters import load_matter
+from db.models import Supervision
+
+# Who presses for progress (Supervision.source).
+SUPERVISION_SOURCES = ("upper", "township")  # 上级督办, 本级督办
+
+
+@dataclass(frozen=True)
+class NewSupervision:
+    source: str
+    supervisor: str
+    request: str
+    issued_on: date
+    due_on: date | None = None
+
+
+def set_case_leader(uow: UnitOfWork, matter_id: uuid.UUID, leader: str) -> None:
+    """Name (or, with an empty name, clear) the leader personally responsible for the matter."""
+    uow.actor.require(Permission.OWN_MATTER)
+    matter = load_matter(uow, matter_id)
+    name = clean_line(leader, field="case_leader", label="包案领导", max_length=50, required=False)
+    before = matter.case_leader
+    matter.case_leader = name
+    audit.record(uow, "set_case_leader", "matter", matter.id,
+                 before={"case_leader": before}, after={"case_leader": name})
+
+
+def add_supervision(uow: UnitOfWork, matter_id: uuid.UUID, data: NewSupervision) -> uuid.UUID:
+    uow.actor.require(Permission.OWN_MATTER)
+    matter = load_matter(uow, matter_id)
+    if data.source not in SUPERVISION_SOURCES:
+        raise ValidationError("supervision_source", "督办来源：请选择", field="source")
+    if data.issued_on > uow.today():
+        raise ValidationError("future_date", "督办日期：不能晚于今天", field="issued_on")
+    if data.issued_on < matter.registered_on:
+        raise ValidationError("before_matter", f"督办日期：不能早于事项登记日期 {matter.registered_on.isoformat()}",
+                              field="issued_on")
+    if data.due_on is not None and data.due_on < data.issued_on:
+        raise ValidationError("due_before_issue", "督办期限：不能早于督办日期", field="due_on")
+    row = Supervision(
+        id=uuid.uuid4(), office_id=uow.office_id, matter_id=matter.id, source=data.source,
+        supervisor=clean_line(data.supervisor, field="supervisor", label="督办单位（人）", max_length=100),
+        request=clean_content(data.request, field="request", label="督办要求"),
+        issued_on=data.issued_on, due_on=data.due_on)
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(uow, "supervise", "matter", matter.id, after={
+        "supervision_id": row.id, "source": data.source, "supervisor": row.supervisor,
+        "due_on": data.due_on})
+    return row.id
+
+
+def reply_supervision(uow: UnitOfWork, supervision_id: uuid.UUID, on: date, reply: str) -> None:
+    """Record the answer given to the supervising office."""
+    uow.actor.require(Permission.OWN_MATTER)
+    row = uow.session.get(Supervision, supervision_id)
+    if row is None:
+        raise NotFound("supervision", "督办记录：不存在", field="supervision_id")
+    if on > uow.today():
+        raise ValidationError("future_date", "反馈日期：不能晚于今天", field="replied_on")
+    if on < row.issued_on:
+        raise ValidationError("reply_before_issue", "反馈日期：不能早于督办日期", field="replied_on")
+    row.replied_on, row.reply = on, clean_content(reply, field="reply", label="反馈情况")
+    audit.record(uow, "supervision_reply", "supervision", row.id, after={"replied_on": on})
