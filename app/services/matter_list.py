@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, String, and_, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from app.domain.deadlines import OFFICE_DUTIES
 from app.domain.enums import MatterState, MatterType, Resolution
@@ -159,10 +159,6 @@ def matter_list_ids(uow: UnitOfWork, spec: MatterFilter, limit: int | None = Non
     stmt = matter_list_stmt(uow, spec)
     if limit is not None:
         stmt = stmt.limit(limit)
-    if uow.session.get_bind().dialect.name == "sqlite":
-        # SQLite keeps a UUID as 32 hex digits: joining and decoding them at once takes half the time of
-        # making a UUID object per row (1.6–2 s instead of 4.4 s for 300,000 ids on a busy machine).
-        return bytes.fromhex("".join(uow.session.scalars(stmt.with_only_columns(type_coerce(Matter.id, String)))))
     return packed_ids(uow.session, stmt)
 
 

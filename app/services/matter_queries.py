@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES, PETITIONER_WINDOWS
 from app.domain.enums import Clock, MatterState, MatterType
@@ -94,13 +94,6 @@ def live_clocks(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[O
     return result
 
 
-def _duty_clock_due(condition):  # type: ignore[no-untyped-def]
-    return exists().where(
-        MatterDeadline.matter_id == Matter.id, live_clock_condition(),
-        MatterDeadline.clock.in_([c.value for c in OFFICE_DUTIES]), condition,
-    )
-
-
 def matter_filter(
     uow: UnitOfWork, *, state: MatterState | None = None, overdue: bool = False,
     due_within: int | None = None,
@@ -110,10 +103,10 @@ def matter_filter(
     if state is not None:
         stmt = stmt.where(Matter.state == state.value)
     if overdue:
-        stmt = stmt.where(_duty_clock_due(MatterDeadline.due_on < today))
+        stmt = stmt.where(Matter.id.in_(duty_clock_matters(MatterDeadline.due_on < today)))
     if due_within is not None:
-        stmt = stmt.where(_duty_clock_due(MatterDeadline.due_on.between(
-            today, today + timedelta(days=due_within))))
+        stmt = stmt.where(Matter.id.in_(duty_clock_matters(MatterDeadline.due_on.between(
+            today, today + timedelta(days=due_within)))))
     return stmt
 
 
@@ -134,7 +127,7 @@ def list_matters(
 def rows_for(uow: UnitOfWork, matters: list[Matter]) -> list[MatterRow]:
     ids = [m.id for m in matters]
     names = _petitioner_names(uow, ids)
-    clocks = _live_clocks(uow, ids)
+    clocks = live_clocks(uow, ids)
     subjects = subject_names(uow.session)
     see_accusers = allows(uow.actor.role, Permission.READ_ACCUSATION)
     rows = []
@@ -161,21 +154,4 @@ def _petitioner_names(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         .where(MatterPetitioner.matter_id.in_(ids)).order_by(MatterPetitioner.position))
     for matter_id, name in rows:
         result.setdefault(matter_id, []).append(name)
-    return result
-
-
-def _live_clocks(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[OpenClock]]:
-    result: dict[uuid.UUID, list[OpenClock]] = {}
-    if not ids:
-        return result
-    today = uow.today()
-    rows = uow.session.execute(
-        select(MatterDeadline.matter_id, MatterDeadline.clock, MatterDeadline.due_on)
-        .join(Matter, Matter.id == MatterDeadline.matter_id)
-        .where(MatterDeadline.matter_id.in_(ids), live_clock_condition())
-        .order_by(MatterDeadline.due_on))
-    for matter_id, clock_value, due_on in rows:
-        clock = Clock(clock_value)
-        result.setdefault(matter_id, []).append(OpenClock(
-            clock, CLOCK_LABELS[clock], due_on, (due_on - today).days, clock in OFFICE_DUTIES))
     return result
