@@ -118,7 +118,7 @@ _HANDED_ON = frozenset({"object", "decline", "route_legal", "forward", "assign"}
 COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("id", "office_id", "created_at", "updated_at", "name", "name_initials", "name_pinyin",
                "gender", "id_number", "birth_date", "home_division", "address", "village_id", "ethnicity",
-               "follow_up_officer", "notes", "merged_into_id"),
+               "follow_up_officer", "notes", "merged_into_id", "last_contact_at"),
     "person_phone": ("id", "office_id", "created_at", "updated_at", "person_id", "phone", "position"),
     "person_tag": ("id", "office_id", "created_at", "updated_at", "person_id", "tag"),
     "contact": ("id", "office_id", "created_at", "updated_at", "number", "channel", "contact_at",
@@ -1077,7 +1077,8 @@ class Writer:
             name, initials, pinyin = p.name
             rows.append((p.id, office, at, at, name, initials, pinyin, p.gender.value, p.id_number,
                          p.born.isoformat() if p.id_number else None, p.id_number[:6] if p.id_number else None,
-                         p.address, cfg["villages"][p.village][0], p.ethnicity, p.officer, p.notes, None))
+                         p.address, cfg["villages"][p.village][0], p.ethnicity, p.officer, p.notes, None,
+                         None))  # last_contact_at: filled once after the load (fill_last_contact)
             for i, phone in enumerate(p.phones):
                 phones.append((ids(), office, at, at, p.id, phone, i))
             for tag in p.tags:
@@ -1236,6 +1237,18 @@ def _schema_objects(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], lis
     return indexes, triggers
 
 
+def _recency_triggers(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The triggers keeping person.last_contact_at (revision 0004): per row they would recompute a
+    person's newest contact through an index the load has dropped, so they are off during the load."""
+    return con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                       "AND name LIKE 'person_last_contact_%'").fetchall()
+
+
+def fill_last_contact(con: sqlite3.Connection) -> None:
+    con.execute("UPDATE person SET last_contact_at = (SELECT max(c.contact_at) FROM contact_person cp "
+                "JOIN contact c ON c.id = cp.contact_id WHERE cp.person_id = person.id)")
+
+
 def fill_search_index(con: sqlite3.Connection, cfg: dict[str, Any]) -> int:
     """Index every text once through content_search.rebuild_index, on the loading connection.
 
@@ -1300,9 +1313,12 @@ def main(argv: list[str] | None = None) -> int:
                    "temp_store = MEMORY"):
         con.execute(f"PRAGMA {pragma}")
     indexes, triggers = _schema_objects(con)
+    recency = _recency_triggers(con)
     con.execute("BEGIN")
     for name, _ in indexes:
         con.execute(f"DROP INDEX {name}")
+    for name, _ in recency:
+        con.execute(f"DROP TRIGGER {name}")
     if args.fts == "rebuild":
         for name, _ in triggers:
             con.execute(f"DROP TRIGGER {name}")
@@ -1329,6 +1345,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, sql in indexes:
         con.execute(sql)
     log(f"re-created {len(indexes)} indexes")
+    fill_last_contact(con)
+    for name, sql in recency:
+        con.execute(sql)
+    log("filled person.last_contact_at and re-created its triggers")
     con.execute("COMMIT")
     if args.fts == "rebuild":
         indexed = fill_search_index(con, cfg)

@@ -107,11 +107,12 @@ def person_list_stmt(uow: UnitOfWork, spec: PersonFilter) -> Select[tuple[uuid.U
     if spec.sort is PersonSort.NEWEST:
         return stmt.order_by(Person.created_at.desc(), Person.id)
     if spec.sort is PersonSort.RECENT_CONTACT:
-        last = (select(ContactPerson.person_id, func.max(Contact.contact_at).label("last_at"))
-                .join(Contact, Contact.id == ContactPerson.contact_id)
-                .group_by(ContactPerson.person_id).subquery())
-        return (stmt.outerjoin(last, last.c.person_id == Person.id)
-                .order_by(last.c.last_at.desc().nulls_last(), Person.name_pinyin, Person.id))
+        # SQLite walks ix_person_last_contact backwards (NULLs, the smallest, come last) instead of
+        # sorting 200,000 rows; PostgreSQL puts NULLs first on DESC unless told.
+        newest = Person.last_contact_at.desc()
+        if uow.session.get_bind().dialect.name != "sqlite":
+            newest = newest.nulls_last()
+        return stmt.order_by(newest, Person.id.desc())
     return stmt.order_by(Person.name_pinyin, Person.name, Person.id)
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, OfficeOwned, code, long, short
@@ -29,6 +29,7 @@ class Person(OfficeOwned, Base):
         Index("ix_person_name", "name"),
         Index("ix_person_name_initials", "name_initials"),
         Index("ix_person_id_number", "id_number"),
+        Index("ix_person_last_contact", "last_contact_at", "id"),
     )
 
     name: Mapped[str] = mapped_column(String(50))
@@ -44,6 +45,9 @@ class Person(OfficeOwned, Base):
     follow_up_officer: Mapped[short] = mapped_column(default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # The newest contact_at among the contacts naming this person; kept by database triggers
+    # (migration 0004) on every write path, so the list can sort by it through an index.
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
 
     phones: Mapped[list[PersonPhone]] = relationship(
         back_populates="person", order_by="PersonPhone.position", cascade="all, delete-orphan"

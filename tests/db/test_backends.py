@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from app.domain.enums import Channel, MatterState, MatterType
@@ -211,3 +211,35 @@ def test_json_setting_round_trips_chinese_text(office_ws, admin):
         session.add(Setting(office_id=admin.office_id, key="测试设置", value=value))
     with office_ws.database.read() as session:
         assert session.get(Setting, (admin.office_id, "测试设置")).value == value
+
+
+def _last_contacts(ws: Workspace, admin: Actor) -> dict[str, datetime | None]:
+    with ws.read(admin) as uow:
+        return {name: at for name, at in uow.session.execute(select(Person.name, Person.last_contact_at))}
+
+
+def test_last_contact_follows_contacts_merges_and_corrections(office_ws, admin):
+    """The triggers of revision 0004 keep person.last_contact_at exact on both back ends."""
+    from app.services.person_merge import merge_persons
+
+    def register(at: datetime, person: PersonInput | uuid.UUID) -> RegisteredContact:
+        with office_ws.write(admin) as uow:
+            return register_contact(uow, NewContact(
+                channel=Channel.VISIT, contact_at=at, content="反映道路积水", subject_code="0101",
+                matter_type=MatterType.CLAIM, persons=(person,)))
+
+    first = register(datetime(2026, 11, 2, 9, 0), PersonInput(name="张三"))
+    zhang = first.person_ids[0]
+    register(datetime(2026, 11, 9, 15, 30), zhang)
+    li = register(datetime(2026, 11, 12, 8, 0), PersonInput(name="李四")).person_ids[0]
+    assert _last_contacts(office_ws, admin) == {
+        "张三": datetime(2026, 11, 9, 15, 30), "李四": datetime(2026, 11, 12, 8, 0)}
+
+    with office_ws.write(admin) as uow:  # a corrected contact time moves the person's newest contact
+        uow.session.execute(update(Contact).where(Contact.id == first.contact_id)
+                            .values(contact_at=datetime(2026, 11, 20, 10, 0)))
+    assert _last_contacts(office_ws, admin)["张三"] == datetime(2026, 11, 20, 10, 0)
+
+    with office_ws.write(admin) as uow:  # the merge moves 张三's links to 李四, and with them the date
+        merge_persons(uow, li, zhang, "同一人重复建档")
+    assert _last_contacts(office_ws, admin) == {"张三": None, "李四": datetime(2026, 11, 20, 10, 0)}
