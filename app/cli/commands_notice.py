@@ -1,4 +1,5 @@
-"""``xinfang notice KIND --matter NUMBER [-o FILE.pdf]``, ``notice list`` and ``notice batch``.
+"""``xinfang notice KIND --matter NUMBER [-o FILE.pdf]``, ``notice list``, ``notice batch`` and
+``notice person-cover --person TEXT -o FILE.pdf`` (the cover of a petitioner's archive).
 
 Issuing follows the program's rules: a kind the matter's state does not allow is refused with the
 reason (exit 2); asking again for an issued notice returns the stored PDF with its number.
@@ -14,8 +15,11 @@ from pathlib import Path
 from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
 from app.domain.enums import DocumentKind
-from app.errors import StorageError, ValidationError
+from app.errors import NotFound, StorageError, ValidationError
 from app.services import matters, notices
+from app.services.notice_archive import RETENTIONS
+from app.services.person_cover import render_person_cover
+from app.services.person_search import find_persons
 from app.services.notices import NoticeRow
 
 DELIVERY_LABELS = {"direct": "直接送达", "post": "邮寄送达", "electronic": "电子送达", "left": "留置送达"}
@@ -115,6 +119,22 @@ def cmd_notice_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_person_cover(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        with workspace.write(workspace.system_actor()) as uow:
+            hits = find_persons(uow, args.person, limit=2)
+            if len(hits) != 1:
+                found = "找到多份档案" if hits else "没有找到档案"
+                raise NotFound("person_ambiguous", f"信访人：按“{args.person}”{found}，请用身份证号指定一人",
+                               field="person")
+            _write(render_person_cover(uow, hits[0].person.id, retention=args.retention), args.output)
+    finally:
+        workspace.close()
+    print(f"已生成：{hits[0].person.name} 的档案封面，已保存到 {args.output}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     notice = sub.add_parser("notice", help="文书：出具、重印、列出、批量打印").add_subparsers(
         dest="notice_command", metavar="KIND", required=True)
@@ -137,4 +157,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--kind", choices=[k.value for k in DocumentKind])
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler=cmd_notice_batch)
+    p = notice.add_parser("person-cover", parents=[common], help="生成信访人档案（一人一档）封面")
+    p.add_argument("--person", required=True, help="身份证号、姓名、电话或拼音首字母（须只找到一人）")
+    p.add_argument("--retention", choices=list(RETENTIONS), help="保管期限（默认按本单位设置）")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_person_cover)
 

@@ -152,21 +152,54 @@ class CoverFacts:
     filed_on: str
 
 
-def archive_cover(t: Template, f: CoverFacts) -> b.NoticeDocument:
+def _cover(t: Template, office_name: str, pairs: tuple[tuple[str, str], ...], key: str, *,
+           row_mm: float = 15.0) -> b.NoticeDocument:
+    """A cover page: title, subtitle, then one ruled row per (label key, value) in body size."""
     lab = t["labels"]
-    values = {"office_name": f.office_name}
-    size, w = b.BODY_SIZE, 36.0
-    pairs = (("archive_number", f.archive_number), ("matter", f.matter), ("petitioners", f.petitioners),
-             ("matter_type", f.matter_type), ("subject", f.subject), ("period", f.period),
-             ("retention", f.retention), ("volume", f.pages), ("unit", f.office_name),
-             ("filed_by", f.filed_by), ("filed_on", f.filed_on))
-    rows = tuple(_pair(lab[k], v, label_mm=w, min_mm=15.0, size=size) for k, v in pairs)
+    values = {"office_name": office_name}
+    rows = tuple(_pair(lab[k], v, label_mm=36.0, min_mm=row_mm, size=b.BODY_SIZE) for k, v in pairs)
     title = fill(t["title"], values, "title")
     return b.NoticeDocument(
         (b.Title(title), b.TextLine(fill(t["subtitle"], values, "subtitle"), align=C),
          b.Blank(2), b.Table(rows)),
-        title=title.replace("\n", ""), author=f.office_name, subject=f.archive_number,
-        keywords=(f.archive_number,), page_numbers=False)
+        title=title.replace("\n", ""), author=office_name, subject=key, keywords=(key,), page_numbers=False)
+
+
+def archive_cover(t: Template, f: CoverFacts) -> b.NoticeDocument:
+    pairs = (("archive_number", f.archive_number), ("matter", f.matter), ("petitioners", f.petitioners),
+             ("matter_type", f.matter_type), ("subject", f.subject), ("period", f.period),
+             ("retention", f.retention), ("volume", f.pages), ("unit", f.office_name),
+             ("filed_by", f.filed_by), ("filed_on", f.filed_on))
+    return _cover(t, f.office_name, pairs, f.archive_number)
+
+
+# --- 一人一档封面 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonCoverFacts:
+    office_name: str
+    name: str
+    gender: str
+    id_number: str
+    phones: str
+    address: str
+    tags: str
+    matters: str
+    contacts: str
+    period: str
+    retention: str
+    filed_by: str
+    filed_on: str
+
+
+def person_cover(t: Template, f: PersonCoverFacts) -> b.NoticeDocument:
+    pairs = (("name", f.name), ("gender", f.gender), ("id_number", f.id_number), ("phones", f.phones),
+             ("address", f.address), ("tags", f.tags), ("matters", f.matters), ("contacts", f.contacts),
+             ("period", f.period), ("retention", f.retention), ("unit", f.office_name),
+             ("filed_by", f.filed_by), ("filed_on", f.filed_on))
+    # Thirteen rows: 12 mm each keeps the cover on one page.
+    return _cover(t, f.office_name, pairs, f.id_number or f.name, row_mm=12.0)
 
 
 # --- 卷内目录 + 卷内备考表 ---------------------------------------------------------------------

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.domain.enums import DocumentKind  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
 from app.services import notices  # noqa: E402
+from app.services.person_cover import render_person_cover  # noqa: E402
+from db.models import MatterPetitioner  # noqa: E402
 from tests.conftest import Clock, _actor, _build_template  # noqa: E402
 from tests.notices import builders  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
@@ -43,6 +47,10 @@ def samples(ws: Workspace) -> dict[str, bytes]:
     for kind in (DocumentKind.ARCHIVE_COVER, DocumentKind.CATALOGUE):
         with ws.write(admin) as uow:
             result[kind.value] = notices.issue_notice(uow, ws, kind, closed).path.read_bytes()
+    with ws.write(admin) as uow:
+        petitioner = uow.session.scalars(select(MatterPetitioner.person_id).where(
+            MatterPetitioner.matter_id == closed)).first()
+        result["person-cover"] = render_person_cover(uow, petitioner)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -286,3 +287,14 @@ def test_a_county_reader_sees_the_archive_but_cannot_change_it(ws, actors, peopl
     QApplication.sendEvent(view, enter)
     assert not enter.isAccepted()  # the drop is refused before the service would refuse it
     window.ctx.runner.wait()
+
+
+def test_ctrl_p_writes_the_archive_cover_into_the_data_folder_and_opens_it(page, qtbot, people, ws):
+    view = open_archive(page, qtbot, people["zhang"])
+    opened: list[Path] = []
+    view.opener = opened.append
+    assert view.cover_button.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened[0].parent == ws.data_dir / "viewing"
+    assert opened[0].read_bytes().startswith(b"%PDF-")

@@ -3,7 +3,8 @@
 The archive loads on a worker thread (a long-standing petitioner has thousands of entries); stale
 answers are dropped when the clerk has moved on. Identity edits, attachments, merges and their undo
 go through the services as one write each; the change hub then tells the page to reload.
-Keys: Esc back to the list · Ctrl+E edit · Ctrl+O add files · Ctrl+M merge · F5 reload.
+Keys: Esc back to the list · Ctrl+E edit · Ctrl+O add files · Ctrl+M merge · Ctrl+P print the cover ·
+F5 reload.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from PySide6.QtWidgets import (
 from app.domain.permissions import Permission, allows
 from app.errors import DomainError
 from app.services.attachments import AttachmentInfo, store_file, viewable_copy
+from app.services.context import UnitOfWork
 from app.services.person_archive import OpenMatter, PersonArchive, filter_options, load_archive
+from app.services.person_cover import render_person_cover
 from app.services.person_merge import undo_merge
 from app.services.person_timeline import TimelineEntry
 from ui.context import GuiContext
 from ui.widgets.archive_card import IdentityCard, MergeRecords, counts_text, heading_text
 from ui.widgets.attachment_area import AttachmentArea, local_paths
 from ui.widgets.merge_dialog import MergeDialog
+from ui.widgets.notice_print import open_with_viewer
 from ui.widgets.person_dialog import PersonEditDialog
 from ui.widgets.timeline import OpenMattersTable, TimelineTable
 
@@ -67,6 +71,8 @@ class ArchiveView(QWidget):
         self.setAcceptDrops(True)  # a file dropped anywhere on the archive is attached
         role = ctx.actor.role
         self.may_edit, self.may_merge = allows(role, Permission.EDIT_PERSON), allows(role, Permission.MERGE_PERSONS)
+        self.may_print = allows(role, Permission.ISSUE_DOCUMENT)
+        self.opener = open_with_viewer  # tests replace it
         self.back_button = QPushButton("← 返回列表")
         self.heading = QLabel()
         self.heading.setObjectName("archiveName")
@@ -76,6 +82,8 @@ class ArchiveView(QWidget):
         self.edit_button = QPushButton("编辑档案")
         self.attach_button = QPushButton("添加附件")
         self.merge_button = QPushButton("合并重复档案")
+        self.cover_button = QPushButton("档案封面")
+        self.cover_button.setToolTip("按档案现状生成一人一档封面（PDF），在阅读器中打印")
         self.status = QLabel()
         self.status.setProperty("role", "hint")
         self.card = IdentityCard()
@@ -97,7 +105,7 @@ class ArchiveView(QWidget):
         bar.addWidget(self.heading)
         bar.addSpacing(12)
         bar.addWidget(self.counts, 1)
-        for button in (self.edit_button, self.attach_button, self.merge_button):
+        for button in (self.edit_button, self.attach_button, self.merge_button, self.cover_button):
             bar.addWidget(button)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -128,7 +136,7 @@ class ArchiveView(QWidget):
         layout.addWidget(splitter, 1)
         # Visibility only once parented: a parentless widget made visible becomes a window of its own.
         for button, allowed in ((self.edit_button, self.may_edit), (self.attach_button, self.may_edit),
-                                (self.merge_button, self.may_merge)):
+                                (self.merge_button, self.may_merge), (self.cover_button, self.may_print)):
             button.setVisible(allowed)
         self.attachments.setAcceptDrops(self.may_edit)
 
@@ -137,13 +145,14 @@ class ArchiveView(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.attach_button.clicked.connect(self.choose_files)
         self.merge_button.clicked.connect(lambda: self.start_merge())
+        self.cover_button.clicked.connect(self.print_cover)
         self.merges.undo_requested.connect(self.undo)
         self.open_matters.activated_payload.connect(self._open_matter)
         self.timeline.activated_payload.connect(self._timeline_activated)
         self.attachments.files_dropped.connect(self.attach_files)
         self.attachments.open_requested.connect(self.open_attachment)
         for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.back.emit), ("Ctrl+E", self.edit),
-                           ("Ctrl+O", self.choose_files), ("Ctrl+M", self.start_merge), ("F5", self.reload)):
+                           ("Ctrl+O", self.choose_files), ("Ctrl+M", self.start_merge), ("Ctrl+P", self.print_cover), ("F5", self.reload)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -227,6 +236,22 @@ class ArchiveView(QWidget):
         folder, target = self.ctx.workspace.attachments_dir, self.ctx.workspace.data_dir / "viewing"
         self.ctx.runner.read(lambda uow: viewable_copy(uow, folder, info.id, target),
                              lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+    # -- the cover --------------------------------------------------------------------------------
+    def print_cover(self) -> None:
+        if self.archive is None or not self.may_print:
+            return
+        person_id, name = self.archive.person.id, self.archive.person.name
+        # Inside the data folder, not the system temp folder: the cover names a petitioner.
+        target = self.ctx.workspace.data_dir / "viewing" / f"{name} 档案封面.pdf"
+
+        def write(uow: UnitOfWork) -> Path:
+            pdf = render_person_cover(uow, person_id)
+            target.parent.mkdir(exist_ok=True)
+            target.write_bytes(pdf)
+            return target
+
+        self.ctx.runner.write(write, self.opener, changes=frozenset())
 
     # -- merging ----------------------------------------------------------------------------------
     def start_merge(self, other_id: uuid.UUID | None = None) -> MergeDialog | None:
