@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.domain.enums import Role
-from app.errors import NotFound, StorageError
-from app.paths import ATTACHMENTS_DIR, default_database_url, resolve_data_dir
+from app.errors import DomainError, NotFound, StorageError
+from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, default_database_url, resolve_data_dir
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
 from db.engine import Database
@@ -35,8 +35,13 @@ class Workspace:
         db_url: str | None = None,
         *,
         clock: LocalClock = system_clock,
+        migrations: Path = migrate.MIGRATIONS_DIR,
     ) -> Workspace:
-        """Open (creating the folder and schema if needed) and migrate to the newest schema."""
+        """Open (creating the folder and schema if needed) and migrate to the newest schema.
+
+        An existing database is backed up before its schema changes; a migration that fails is
+        rolled back whole (it runs in one transaction) and reported, leaving the old database as it was.
+        """
         folder = resolve_data_dir(data_dir)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -45,10 +50,14 @@ class Workspace:
             raise StorageError("data_dir", f"数据文件夹：无法创建 {folder}（{exc.strerror}）") from exc
         database = Database(db_url or default_database_url(folder))
         try:
-            if migrate.needs_upgrade(database.engine):
-                migrate.upgrade(database.engine)
+            if migrate.needs_upgrade(database.engine, migrations):
+                _upgrade_with_backup(database, folder, clock, migrations)
         except OperationalError as exc:
+            database.dispose()
             raise _storage_error(exc) from exc
+        except DomainError:
+            database.dispose()
+            raise
         return cls(database, folder, clock)
 
     @property
@@ -96,6 +105,34 @@ class Workspace:
 
 def actor_for(user: UserAccount) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
+
+
+def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, migrations: Path) -> None:
+    from app.services.backup import Reason, create_backup
+
+    engine = database.engine
+    current = migrate.current_revision(engine)
+    backup = None
+    if current is not None and database.is_sqlite and Path(engine.url.database or "") == folder / DATABASE_FILE:
+        backup = create_backup(folder, Reason.MIGRATION, clock()).backup.path
+    try:
+        migrate.upgrade(engine, location=migrations)
+    except OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        raise _migration_failed(current, migrations, backup, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - any failure of a migration script is reported the same way
+        raise _migration_failed(current, migrations, backup, exc) from exc
+
+
+def _migration_failed(current: str | None, migrations: Path, backup: Path | None,
+                      exc: Exception) -> StorageError:
+    kept = f"升级前的备份在 {backup}。" if backup else ""
+    return StorageError(
+        "migration_failed",
+        f"数据库升级失败（版本 {current or '空'} → {migrate.head_revision(migrations)}）：{exc}。"
+        f"升级已全部撤销，原数据库未改动，可继续用旧版本程序打开。{kept}请联系技术支持。",
+    )
 
 
 def _storage_error(exc: OperationalError) -> StorageError:
