@@ -97,10 +97,10 @@ def backups_dir(data_dir: Path) -> Path:
 
 def create_backup(
     data_dir: Path, reason: Reason, now: datetime, *, target: Path | None = None,
-    mirror: Path | None = None, progress: Progress | None = None,
+    mirror: Path | None = None, rotate: bool = True, progress: Progress | None = None,
 ) -> BackupResult:
     """Back up the data folder's database and attachments into ``target`` (default: its backups folder),
-    rotate the backups there, and copy the new one to ``mirror`` when given."""
+    rotate the backups there (unless told not to), and copy the new one to ``mirror`` when given."""
     database = data_dir / DATABASE_FILE
     if not database.is_file():
         raise StorageError("backup_no_database", f"备份：数据文件夹中没有数据库文件 {database}")
@@ -109,7 +109,7 @@ def create_backup(
         root.mkdir(parents=True, exist_ok=True)
         _remove_partials(root)
         info, missing, damaged = _write_backup(database, data_dir / ATTACHMENTS_DIR, root, reason, now, progress)
-        removed = rotate(root)
+        removed = rotate_backups(root) if rotate else []
     except OSError as exc:
         raise StorageError("backup_write", f"备份：无法写入 {root}（{exc.strerror or exc}）") from exc
     except sqlite3.Error as exc:
@@ -269,7 +269,7 @@ def newest_backup(root: Path) -> Path | None:
     return backups[0].path if backups else None
 
 
-def rotate(root: Path) -> list[Path]:
+def rotate_backups(root: Path) -> list[Path]:
     """Delete the backups the rotation no longer keeps; returns what was deleted."""
     backups = list_backups(root)
     safety = [b for b in backups if b.reason in SAFETY_REASONS]
@@ -319,5 +319,5 @@ def mirror_backup(backup: Path, mirror: Path) -> Path:
     except BaseException:
         remove_tree(partial)
         raise
-    rotate(mirror)
+    rotate_backups(mirror)
     return final

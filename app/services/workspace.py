@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.domain.enums import Role
 from app.errors import DomainError, NotFound, StorageError
@@ -52,7 +52,7 @@ class Workspace:
         try:
             if migrate.needs_upgrade(database.engine, migrations):
                 _upgrade_with_backup(database, folder, clock, migrations)
-        except OperationalError as exc:
+        except DatabaseError as exc:  # locked, full disk, or a file too damaged to read its version
             database.dispose()
             raise _storage_error(exc) from exc
         except DomainError:
@@ -135,7 +135,7 @@ def _migration_failed(current: str | None, migrations: Path, backup: Path | None
     )
 
 
-def _storage_error(exc: OperationalError) -> StorageError:
+def _storage_error(exc: DatabaseError) -> StorageError:
     detail = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in detail or "busy" in detail:
         return StorageError("db_locked", "数据库正被另一程序占用，请稍后再试")
