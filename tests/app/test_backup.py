@@ -390,3 +390,94 @@ def test_backup_into_a_folder_that_cannot_be_created_is_a_clear_error(ws, tmp_pa
     with pytest.raises(StorageError, match="备份：无法写入"):
         create_backup(ws.data_dir, Reason.MANUAL, FIXED_NOW, target=blocker / "sub")
     shutil.rmtree(ws.data_dir / "backups", ignore_errors=True)
+
+
+# --- backups around start-up migrations ----------------------------------------------------------
+
+BROKEN_MIGRATION = '''"""A migration that fails halfway, after it has already rebuilt a table."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0099"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("person", sa.Column("nickname", sa.String(20)))
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("notes")
+    op.execute("UPDATE person SET name = 'changed'")
+    raise RuntimeError("迁移脚本出错")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def _broken_migrations(tmp_path: Path) -> Path:
+    from db.migrate import MIGRATIONS_DIR
+
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "versions" / "0099_broken.py").write_text(BROKEN_MIGRATION.format(head=head_revision()),
+                                                        encoding="utf-8")
+    return folder
+
+
+def _columns(data_dir: Path, table: str) -> set[str]:
+    connection = sqlite3.connect(data_dir / DATABASE_FILE)
+    try:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    finally:
+        connection.close()
+
+
+def test_a_database_is_backed_up_before_its_schema_is_upgraded(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    engine = create_db_engine(sqlite_url(folder / DATABASE_FILE))
+    upgrade(engine, "0002")
+    fill_at_first_revision(engine)
+    engine.dispose()
+
+    ws = Workspace.open(folder, clock=lambda: FIXED_NOW)
+    try:
+        assert current_revision(ws.database.engine) == head_revision()
+    finally:
+        ws.close()
+    [backup] = list_backups(backups_dir(folder))
+    assert (backup.reason, backup.revision) == (Reason.MIGRATION, "0002")
+    assert _persons(backup.path) == ["王𠮷"]
+    # At head nothing is migrated, so nothing more is backed up.
+    Workspace.open(folder, clock=lambda: FIXED_NOW).close()
+    assert len(list_backups(backups_dir(folder))) == 1
+
+
+def test_a_failed_migration_rolls_back_and_leaves_the_old_database_usable(ws, admin, person_with_scan, tmp_path):
+    folder = ws.data_dir
+    ws.close()
+    before = _columns(folder, "person")
+    with pytest.raises(StorageError) as failed:
+        Workspace.open(folder, clock=lambda: FIXED_NOW, migrations=_broken_migrations(tmp_path))
+    message = failed.value.message
+    assert failed.value.code == "migration_failed"
+    assert f"版本 {head_revision()} → 0099" in message and "迁移脚本出错" in message
+    assert "升级已全部撤销，原数据库未改动" in message
+    [backup] = list_backups(backups_dir(folder))
+    assert backup.reason is Reason.MIGRATION and str(backup.path) in message
+
+    assert _columns(folder, "person") == before  # neither the new column nor the rebuilt table stayed
+    reopened = Workspace.open(folder, clock=lambda: FIXED_NOW)
+    try:
+        assert current_revision(reopened.database.engine) == head_revision()
+        with reopened.read(admin) as uow:
+            assert [p.name for p in uow.session.scalars(select(Person))] == ["张三"]
+        with reopened.write(admin) as uow:
+            create_person(uow, PersonInput(name="赵六"))
+        with reopened.database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        reopened.close()
