@@ -35,7 +35,7 @@ class Workspace:
         db_url: str | None = None,
         *,
         clock: LocalClock = system_clock,
-        migrations: Path = migrate.MIGRATIONS_DIR,
+        migrations: Path | None = None,
     ) -> Workspace:
         """Open (creating the folder and schema if needed) and migrate to the newest schema.
 
@@ -107,7 +107,7 @@ def actor_for(user: UserAccount) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
 
 
-def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, migrations: Path) -> None:
+def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, migrations: Path | None) -> None:
     from app.services.backup import Reason, create_backup
 
     engine = database.engine
@@ -125,7 +125,7 @@ def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, mi
         raise _migration_failed(current, migrations, backup, exc) from exc
 
 
-def _migration_failed(current: str | None, migrations: Path, backup: Path | None,
+def _migration_failed(current: str | None, migrations: Path | None, backup: Path | None,
                       exc: Exception) -> StorageError:
     kept = f"升级前的备份在 {backup}。" if backup else ""
     return StorageError(
