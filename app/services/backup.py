@@ -35,6 +35,7 @@ from app.services.backup_files import (
     copy_hashed, fsync_file, link_or_copy, publish, remove_tree, sha256_of, write_durably,
 )
 from app.services.context import Actor
+from app.services.workspace import Workspace
 
 BACKUPS_DIR = "backups"
 MANIFEST_FILE = "manifest.json"
@@ -48,6 +49,7 @@ SAFETY_KEEP = 5
 BUSY_TIMEOUT_S = 15.0
 
 Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
 
 
 class Reason(StrEnum):
@@ -98,6 +100,7 @@ def backups_dir(data_dir: Path) -> Path:
 def create_backup(
     data_dir: Path, reason: Reason, now: datetime, *, target: Path | None = None,
     mirror: Path | None = None, rotate: bool = True, progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> BackupResult:
     """Back up the data folder's database and attachments into ``target`` (default: its backups folder),
     rotate the backups there (unless told not to), and copy the new one to ``mirror`` when given."""
@@ -108,7 +111,8 @@ def create_backup(
     try:
         root.mkdir(parents=True, exist_ok=True)
         _remove_partials(root)
-        info, missing, damaged = _write_backup(database, data_dir / ATTACHMENTS_DIR, root, reason, now, progress)
+        info, missing, damaged = _write_backup(database, data_dir / ATTACHMENTS_DIR, root, reason, now,
+                                               progress, cancelled)
         removed = rotate_backups(root) if rotate else []
     except OSError as exc:
         raise StorageError("backup_write", f"备份：无法写入 {root}（{exc.strerror or exc}）") from exc
@@ -125,14 +129,32 @@ def create_backup(
 
 
 def backup_now(data_dir: Path, actor: Actor, now: datetime, *, mirror: Path | None = None,
-               progress: Progress | None = None) -> BackupResult:
+               progress: Progress | None = None, cancelled: Cancelled | None = None) -> BackupResult:
     """立即备份 from the settings page: for the administrator."""
     actor.require(Permission.MANAGE_SETTINGS)
-    return create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress)
+    return create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress, cancelled=cancelled)
+
+
+def automatic_backup(workspace: Workspace, reason: Reason) -> BackupResult | None:
+    """The program's own backups (每日首次启动, 退出时) of a local SQLite data folder, mirrored when set.
+
+    The daily one is skipped when any backup was already made today; a county server database is
+    left to the server's own tools.
+    """
+    from app.machine_settings import MachineSettings
+
+    if not workspace.has_local_file:
+        return None
+    now = workspace.clock()
+    if reason is Reason.DAILY and backed_up_today(backups_dir(workspace.data_dir), now):
+        return None
+    mirror_dir = MachineSettings.load(workspace.data_dir).backup_mirror_dir
+    return create_backup(workspace.data_dir, reason, now, mirror=Path(mirror_dir) if mirror_dir else None)
 
 
 def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason, now: datetime,
-                  progress: Progress | None) -> tuple[BackupInfo, tuple[str, ...], tuple[str, ...]]:
+                  progress: Progress | None, cancelled: Cancelled | None,
+                  ) -> tuple[BackupInfo, tuple[str, ...], tuple[str, ...]]:
     name = _free_name(root, now)
     partial = root / f"{PARTIAL_PREFIX}{name}"
     partial.mkdir()
@@ -160,6 +182,8 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
                 damaged.append(sha)
             if progress is not None:
                 progress(done, len(shas))
+            if cancelled is not None and cancelled():
+                raise StorageError("backup_cancelled", "备份已取消，没有留下不完整的备份")
         manifest = {
             "format": MANIFEST_FORMAT, "program": PROGRAM, "program_version": program_version(),
             "created_at": now.isoformat(timespec="seconds"), "reason": reason.value,
@@ -278,6 +302,11 @@ def rotate_backups(root: Path) -> list[Path]:
     for path in doomed:
         remove_tree(path)
     return doomed
+
+
+def last_backup_time(data_dir: Path) -> datetime | None:
+    backups = list_backups(backups_dir(data_dir))
+    return backups[0].created_at if backups else None
 
 
 def backed_up_today(root: Path, now: datetime) -> bool:

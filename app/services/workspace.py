@@ -61,6 +61,11 @@ class Workspace:
         return cls(database, folder, clock)
 
     @property
+    def has_local_file(self) -> bool:
+        """Whether the database is the data folder's own SQLite file (what backups copy)."""
+        return uses_data_folder_file(self.database, self.data_dir)
+
+    @property
     def attachments_dir(self) -> Path:
         return self.data_dir / ATTACHMENTS_DIR
 
@@ -107,13 +112,17 @@ def actor_for(user: UserAccount) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
 
 
+def uses_data_folder_file(database: Database, folder: Path) -> bool:
+    return database.is_sqlite and Path(database.engine.url.database or "").resolve() == (folder / DATABASE_FILE).resolve()
+
+
 def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, migrations: Path | None) -> None:
     from app.services.backup import Reason, create_backup
 
     engine = database.engine
     current = migrate.current_revision(engine)
     backup = None
-    if current is not None and database.is_sqlite and Path(engine.url.database or "") == folder / DATABASE_FILE:
+    if current is not None and uses_data_folder_file(database, folder):
         backup = create_backup(folder, Reason.MIGRATION, clock()).backup.path
     try:
         migrate.upgrade(engine, location=migrations)
