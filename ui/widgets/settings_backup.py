@@ -19,7 +19,6 @@ from app.domain.rotation import KEEP, TIER_LABELS, Tier
 from app.errors import DomainError
 from app.machine_settings import MachineSettings
 from app.services.backup import REASON_LABELS, BackupInfo, BackupResult, backup_now, backups_dir, list_backups
-from app.services.context import system_clock
 from app.services.restore import RestoreResult, restore_now
 from ui.context import GuiContext
 from ui.operations import CancelToken
@@ -165,12 +164,12 @@ class BackupTab(QWidget):
     # --- back up ----------------------------------------------------------------------------------
 
     def back_up(self) -> None:
-        data_dir, actor = self.ctx.workspace.data_dir, self.ctx.actor
+        workspace, actor = self.ctx.workspace, self.ctx.actor
         mirror = self._mirror_dir()
         token = CancelToken()
 
         def work() -> BackupResult:
-            return backup_now(data_dir, actor, system_clock(), mirror=mirror,
+            return backup_now(workspace.data_dir, actor, workspace.clock(), mirror=mirror,
                               progress=self.progressed.emit, cancelled=lambda: token.cancelled)
 
         self._start("正在备份数据库和附件…", token)
@@ -225,7 +224,7 @@ class BackupTab(QWidget):
 
         def work() -> RestoreResult:
             workspace.database.dispose()  # the file is about to be replaced under this program
-            return restore_now(workspace.data_dir, actor, source, system_clock())
+            return restore_now(workspace.data_dir, actor, source, workspace.clock())
 
         self._start("正在校验并恢复备份…")
         self.ctx.runner.wait()
