@@ -202,6 +202,14 @@ def test_backups_on_disk_are_rotated(ws):
     assert not backed_up_today(backups_dir(ws.data_dir), day + timedelta(days=71))
 
 
+def test_copies_before_upgrades_and_restores_keep_the_newest_five(ws):
+    for n in range(7):
+        create_backup(ws.data_dir, Reason.RESTORE if n % 2 else Reason.MIGRATION, FIXED_NOW + timedelta(days=n))
+    kept = list_backups(backups_dir(ws.data_dir))
+    assert [b.created_at.day for b in kept] == [29, 28, 27, 26, 25]
+    assert all(b.tier is None for b in kept)
+
+
 def test_partial_folder_from_an_interrupted_backup_is_removed(ws):
     leftover = backups_dir(ws.data_dir) / ".partial-xinfang-20261122-170000"
     (leftover / ATTACHMENTS_DIR).mkdir(parents=True)
