@@ -15,16 +15,25 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 UPGRADE_LOCK_KEY = 0x78696E66
 
 
-def alembic_config() -> Config:
+def alembic_config(location: Path | None = None) -> Config:
+    """``location``: another copy of the migrations folder (tests add a failing revision to one)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(location or MIGRATIONS_DIR))
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(location: Path | None = None) -> str:
+    head = ScriptDirectory.from_config(alembic_config(location)).get_current_head()
     assert head is not None
     return head
+
+
+def is_known_revision(revision: str, location: Path | None = None) -> bool:
+    """Whether this program's migrations know ``revision`` (a newer program's database is unknown)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config(location)).get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -32,11 +41,11 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def needs_upgrade(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision()
+def needs_upgrade(engine: Engine, location: Path | None = None) -> bool:
+    return current_revision(engine) != head_revision(location)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, location: Path | None = None) -> None:
     """Migrate in one transaction that holds the write lock, so a second program starting at the
     same moment waits and then finds the schema already at ``revision``.
 
@@ -44,7 +53,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     other tables refer to it: they are off during the migration (the pragma is ignored inside a
     transaction) and every reference is checked before the commit instead.
     """
-    config = alembic_config()
+    config = alembic_config(location)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

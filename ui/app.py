@@ -14,6 +14,7 @@ from app.machine_settings import MachineSettings
 from app.services.deadline_board import needs_attention
 from app.services.offices import office_info
 from app.services.workspace import Workspace
+from ui.auto_backup import backup_on_exit, start_daily_backup
 from ui.context import GuiContext
 from ui.errors import show_crash, show_domain_error
 from ui.idle_lock import install_idle_lock
@@ -60,8 +61,12 @@ def run_gui(argv: Sequence[str]) -> int:
     window = open_main_window(workspace, login.actor)
     window.show()
     idle_lock = install_idle_lock(window, workspace, login.actor)  # noqa: F841 - lives with the window
+    QTimer.singleShot(0, lambda: start_daily_backup(window, window.ctx.runner, workspace))
     code = app.exec()
     window.ctx.runner.wait()
+    failed = backup_on_exit(workspace)
+    if failed is not None:
+        show_domain_error(None, failed)
     workspace.close()
     return code
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
 
 from app.domain.permissions import ROLE_LABELS
-from app.services.workspace import database_size
+from app.services.backup import last_backup_time
+from app.services.workspace import Workspace, database_size
 from ui.context import GuiContext
 from ui.pages.base import Page
 
@@ -30,6 +31,11 @@ def _size_text(size: int | None) -> str:
     if size is None:
         return "服务器数据库"
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _last_backup(workspace: Workspace) -> str:
+    at = last_backup_time(workspace.data_dir) if workspace.has_local_file else None
+    return f"{at:%m-%d %H:%M}" if at else "尚无"
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +98,6 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         self._status.setText(
             f"{ctx.office.name}　|　{ctx.actor.display_name}（{ROLE_LABELS[ctx.actor.role]}）　|　"
-            f"数据库 {_size_text(database_size(ctx.workspace))}　|　上次备份：尚无　|　上次同步：尚无　|　"
+            f"数据库 {_size_text(database_size(ctx.workspace))}　|　上次备份：{_last_backup(ctx.workspace)}　|　上次同步：尚无　|　"
             f"{datetime.now():%H:%M}"
         )

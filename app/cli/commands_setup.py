@@ -9,7 +9,7 @@ import time
 
 from app.cli.output import print_json
 from app.domain.enums import OfficeLevel
-from app.errors import ValidationError
+from app.errors import StorageError, ValidationError
 from app.services.workspace import Workspace
 
 
@@ -74,14 +74,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.services.check import Severity, run_checks
+    from app.services.check import Finding, Severity, run_checks
 
-    workspace = open_workspace(args)
     try:
-        with workspace.read(workspace.system_actor()) as uow:
-            findings = run_checks(workspace, uow)
-    finally:
-        workspace.close()
+        workspace = open_workspace(args)
+    except StorageError as exc:
+        if exc.code != "db_corrupt":
+            raise
+        # Too damaged to open is itself the finding (restore from a backup: docs/backups.md).
+        findings = [Finding(Severity.ERROR, "integrity", exc.message)]
+    else:
+        try:
+            with workspace.read(workspace.system_actor()) as uow:
+                findings = run_checks(workspace, uow)
+        finally:
+            workspace.close()
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if args.format == "json":
         print_json([{"severity": f.severity.value, "code": f.code, "message": f.message} for f in findings])

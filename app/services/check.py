@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
 
 from app.domain.deadlines import compute_clocks
 from app.domain.enums import Decision, DocumentKind, MatterState
@@ -49,15 +50,25 @@ class Finding:
 def run_checks(workspace: Workspace, uow: UnitOfWork) -> list[Finding]:
     uow.actor.require(Permission.READ)
     findings: list[Finding] = []
-    for check in (_database_file, _audit_chain, _attachments, _matter_invariants, _holiday_table):
-        findings.extend(check(workspace, uow))
+    for check, label in CHECKS:
+        try:
+            findings.extend(check(workspace, uow))
+        except DatabaseError as exc:
+            # A damaged page stops one check; the others still run and report what they can.
+            uow.session.rollback()
+            detail = exc.orig if exc.orig is not None else exc
+            findings.append(Finding(Severity.ERROR, "check_aborted", f"{label}：无法读完（{detail}），数据库可能已损坏"))
     return findings
 
 
 def _database_file(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
     if uow.session.get_bind().dialect.name != "sqlite":
         return
-    result = [r[0] for r in uow.session.execute(text("PRAGMA integrity_check"))]
+    try:
+        result = [r[0] for r in uow.session.execute(text("PRAGMA integrity_check"))]
+    except DatabaseError as exc:  # a damaged page header stops the check itself
+        uow.session.rollback()
+        result = [str(exc.orig if exc.orig is not None else exc)]
     if result != ["ok"]:
         yield Finding(Severity.ERROR, "integrity", "数据库文件损坏：" + "；".join(result[:5]))
     for row in uow.session.execute(text("PRAGMA foreign_key_check")):
@@ -125,3 +136,9 @@ def _holiday_table(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
                       f"节假日表还没有 {today.year + 1} 年：国务院公布后请及时更新")
 
 
+
+
+CHECKS = (
+    (_database_file, "数据库文件检查"), (_audit_chain, "审计日志检查"), (_attachments, "附件检查"),
+    (_matter_invariants, "事项规则检查"), (_holiday_table, "节假日表检查"),
+)

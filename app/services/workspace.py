@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.domain.enums import Role
-from app.errors import NotFound, StorageError
-from app.paths import ATTACHMENTS_DIR, default_database_url, resolve_data_dir
+from app.errors import DomainError, NotFound, StorageError
+from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, default_database_url, resolve_data_dir
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
 from db.engine import Database
@@ -35,8 +35,13 @@ class Workspace:
         db_url: str | None = None,
         *,
         clock: LocalClock = system_clock,
+        migrations: Path | None = None,
     ) -> Workspace:
-        """Open (creating the folder and schema if needed) and migrate to the newest schema."""
+        """Open (creating the folder and schema if needed) and migrate to the newest schema.
+
+        An existing database is backed up before its schema changes; a migration that fails is
+        rolled back whole (it runs in one transaction) and reported, leaving the old database as it was.
+        """
         folder = resolve_data_dir(data_dir)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -45,11 +50,20 @@ class Workspace:
             raise StorageError("data_dir", f"数据文件夹：无法创建 {folder}（{exc.strerror}）") from exc
         database = Database(db_url or default_database_url(folder))
         try:
-            if migrate.needs_upgrade(database.engine):
-                migrate.upgrade(database.engine)
-        except OperationalError as exc:
+            if migrate.needs_upgrade(database.engine, migrations):
+                _upgrade_with_backup(database, folder, clock, migrations)
+        except DatabaseError as exc:  # locked, full disk, or a file too damaged to read its version
+            database.dispose()
             raise _storage_error(exc) from exc
+        except DomainError:
+            database.dispose()
+            raise
         return cls(database, folder, clock)
+
+    @property
+    def has_local_file(self) -> bool:
+        """Whether the database is the data folder's own SQLite file (what backups copy)."""
+        return uses_data_folder_file(self.database, self.data_dir)
 
     @property
     def attachments_dir(self) -> Path:
@@ -98,7 +112,39 @@ def actor_for(user: UserAccount) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
 
 
-def _storage_error(exc: OperationalError) -> StorageError:
+def uses_data_folder_file(database: Database, folder: Path) -> bool:
+    return database.is_sqlite and Path(database.engine.url.database or "").resolve() == (folder / DATABASE_FILE).resolve()
+
+
+def _upgrade_with_backup(database: Database, folder: Path, clock: LocalClock, migrations: Path | None) -> None:
+    from app.services.backup import Reason, create_backup
+
+    engine = database.engine
+    current = migrate.current_revision(engine)
+    backup = None
+    if current is not None and uses_data_folder_file(database, folder):
+        backup = create_backup(folder, Reason.MIGRATION, clock()).backup.path
+    try:
+        migrate.upgrade(engine, location=migrations)
+    except OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        raise _migration_failed(current, migrations, backup, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - any failure of a migration script is reported the same way
+        raise _migration_failed(current, migrations, backup, exc) from exc
+
+
+def _migration_failed(current: str | None, migrations: Path | None, backup: Path | None,
+                      exc: Exception) -> StorageError:
+    kept = f"升级前的备份在 {backup}。" if backup else ""
+    return StorageError(
+        "migration_failed",
+        f"数据库升级失败（版本 {current or '空'} → {migrate.head_revision(migrations)}）：{exc}。"
+        f"升级已全部撤销，原数据库未改动，可继续用旧版本程序打开。{kept}请联系技术支持。",
+    )
+
+
+def _storage_error(exc: DatabaseError) -> StorageError:
     detail = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in detail or "busy" in detail:
         return StorageError("db_locked", "数据库正被另一程序占用，请稍后再试")

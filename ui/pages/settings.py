@@ -1,4 +1,4 @@
-"""系统设置 page: office details, handling rules, users and passwords, villages and units, this PC's display.
+"""系统设置 page: office details, handling rules, users and passwords, villages and units, backups, this PC's display.
 
 Everybody sees every tab; what the acting user may not change is shown read-only (the services
 refuse it anyway). The text size belongs to this PC, not to the office, and applies at once.
@@ -21,6 +21,7 @@ from app.services.offices import OfficeInfo
 from ui.context import GuiContext
 from ui.pages.base import Page
 from ui.theme import TEXT_SIZES, apply_theme
+from ui.widgets.settings_backup import BackupTab
 from ui.widgets.settings_lists import ListsTab
 from ui.widgets.settings_rules import COLUMN_WIDTH, RulesTab
 from ui.widgets.settings_users import UsersTab
@@ -160,10 +161,12 @@ class SettingsPage(Page):
         self.rules = RulesTab(ctx, admin)
         self.users = UsersTab(ctx)
         self.lists = ListsTab(ctx, admin)
+        self.backup = BackupTab(ctx, admin)
         self.display = DisplayTab(ctx)
         self.tabs = QTabWidget()
         for widget, label in ((self.office, "单位信息"), (self.rules, "办理规则"), (self.users, "用户与密码"),
-                              (self.lists, "村（社区）与责任单位"), (self.display, "本机显示")):
+                              (self.lists, "村（社区）与责任单位"), (self.backup, "备份与恢复"),
+                              (self.display, "本机显示")):
             self.tabs.addTab(_scrolling(widget) if widget in (self.office, self.rules) else widget, label)
         self.layout_.addWidget(self.tabs, 1)
         self._started = False
@@ -174,10 +177,11 @@ class SettingsPage(Page):
             self.rules.load()
             self.users.load()
             self.lists.load()
+            self.backup.load()
 
     @property
     def loaded(self) -> bool:
-        return self.rules.loaded and self.users.loaded and self.lists.loaded
+        return self.rules.loaded and self.users.loaded and self.lists.loaded and self.backup.loaded
 
     def show_tab(self, tab: QWidget) -> None:
         for index in range(self.tabs.count()):

@@ -1,0 +1,86 @@
+"""Screenshot of 系统设置 › 备份与恢复 (1366×768) after two months of backups.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/shoot_backup.py
+
+Sets up a small office with 300 demo contacts in a throwaway data folder, makes the backups the
+program would have made at the end of each working day of the last two months (rotated as it goes)
+and one taken before a schema upgrade, then shows the tab with a mirror folder chosen. Writes
+settings-backup.png next to this file.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.machine_settings import MachineSettings  # noqa: E402
+from app.services.backup import Reason, create_backup  # noqa: E402
+from app.services.demo import load_demo  # noqa: E402
+from app.services.offices import OfficeSetup, initialise  # noqa: E402
+from app.services.users import authenticate  # noqa: E402
+from app.services.workspace import Workspace  # noqa: E402
+from ui.app import open_main_window  # noqa: E402
+from ui.theme import apply_theme  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 10, 0)
+OUT = Path(__file__).resolve().parent
+PASSWORD = "abc12345"
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("timed out")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(["xinfang"])
+    apply_theme(app)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        ws = Workspace.open(folder, clock=lambda: NOW)
+        try:
+            initialise(ws, OfficeSetup(
+                name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
+                parent_name="某某县信访局", admin_login="admin", admin_name="王管理", admin_password=PASSWORD,
+                villages=("东风村", "红旗村", "幸福社区", "团结村")))
+            load_demo(ws, ws.system_actor(), seed=2026, contacts=300)
+            day = NOW - timedelta(days=62)
+            while day.date() < NOW.date():
+                if day.weekday() < 5:
+                    create_backup(folder, Reason.EXIT, day.replace(hour=17, minute=32))
+                day += timedelta(days=1)
+            create_backup(folder, Reason.MIGRATION, NOW.replace(hour=8, minute=41))
+            create_backup(folder, Reason.DAILY, NOW.replace(hour=8, minute=42))
+            MachineSettings(backup_mirror_dir="E:\\信访备份").save(folder)
+            window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))
+            window.resize(1366, 768)
+            window.show()
+            window.show_page("settings")
+            page = window.page("settings")
+            wait_for(lambda: page.loaded)
+            page.show_tab(page.backup)
+            page.backup.table.selectRow(1)
+            QApplication.processEvents()
+            window.update_status()
+            window.grab().save(str(OUT / "settings-backup.png"))
+            window.ctx.runner.wait()
+            window.close()
+        finally:
+            ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
