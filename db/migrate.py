@@ -51,13 +51,17 @@ def upgrade(engine: Engine, revision: str = "head", *, location: Path | None = N
 
     SQLite's batch mode rebuilds a table by dropping it, which enforced foreign keys refuse while
     other tables refer to it: they are off during the migration (the pragma is ignored inside a
-    transaction) and every reference is checked before the commit instead.
+    transaction) and every reference is checked before the commit instead. For the same rebuild,
+    ``legacy_alter_table`` is on: the final RENAME of the new table would otherwise re-check every
+    trigger naming the table (those of revision 0004 on contact_person name person) while the old
+    table is already gone, and fail.
     """
     config = alembic_config(location)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             _set_foreign_keys(connection, "OFF")
+            _driver_pragma(connection, "legacy_alter_table = ON")
         try:
             with connection.execution_options(sqlite_begin="IMMEDIATE").begin():
                 if not sqlite:
@@ -69,13 +73,18 @@ def upgrade(engine: Engine, revision: str = "head", *, location: Path | None = N
                     _check_foreign_keys(connection)
         finally:
             if sqlite:
+                _driver_pragma(connection, "legacy_alter_table = OFF")
                 _set_foreign_keys(connection, "ON")
 
 
 def _set_foreign_keys(connection: Connection, state: str) -> None:
+    _driver_pragma(connection, f"foreign_keys = {state}")
+
+
+def _driver_pragma(connection: Connection, pragma: str) -> None:
     # On the driver connection: through SQLAlchemy the statement would open a transaction first.
     driver = connection.connection.driver_connection
-    driver.execute(f"PRAGMA foreign_keys = {state}")  # type: ignore[union-attr]
+    driver.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 def _check_foreign_keys(connection: Connection) -> None:
