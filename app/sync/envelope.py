@@ -1,0 +1,440 @@
+"""Write and open sync packages: the interface the export and import use cases call.
+
+``write_package`` puts rows (JSON Lines per table) and attachment files into an inner zip with a
+manifest, seals it to the receiver (app/sync/container.py) and writes ``<division code>-<sequence
+:06d>-<yyyymmdd>.xfsync`` atomically, then reads it back. ``open_package`` refuses anything not
+proven to come from an enrolled partner and addressed to us, and checks every member before it
+hands out a single row. Every refusal is a PackageRejected with a Chinese message; the format is
+described in docs/sync-format.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from sqlalchemy.orm import Session
+
+from app.errors import PackageRejected
+from app.sync import container
+from app.sync.container import Progress, rejected
+from app.sync.keys import OfficeKeys, ensure_office_keys, office_keys, partner_by_id
+from app.services.workspace import LOCAL_OFFICE_KEY
+from db.models import Meta, Office, SyncPartner
+
+FORMAT_VERSION = 1
+SUFFIX = ".xfsync"
+MANIFEST = "manifest.json"
+ROWS_DIR = "rows/"
+ATTACHMENTS_DIR = "attachments/"
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+ATTACHMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+# Zip-bomb bounds: what the members may unpack to, in all and against the package's own size.
+MAX_MEMBERS = 100_000
+MAX_MANIFEST = 64 * 1024 * 1024
+MAX_TOTAL = 16 * 1024 ** 3
+MAX_RATIO = 200
+RATIO_FLOOR = 64 * 1024 * 1024
+COPY_BLOCK = 1024 * 1024
+
+
+def _program_version() -> str:
+    try:
+        return importlib.metadata.version("xinfang-desk")
+    except importlib.metadata.PackageNotFoundError:  # a frozen build without package metadata
+        return "unknown"
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable in a sync row")
+
+
+def dumps_row(row: Mapping[str, Any]) -> bytes:
+    """One JSON Lines record: compact, keys sorted (equal rows give equal bytes), UUIDs and dates as text."""
+    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_json_default).encode("utf-8") + b"\n"
+
+
+def local_office(session: Session) -> Office:
+    meta = session.get(Meta, LOCAL_OFFICE_KEY)
+    office = session.get(Office, uuid.UUID(meta.value)) if meta is not None else None
+    if office is None:
+        raise PackageRejected("not_initialised", "数据库尚未初始化：请先运行 xinfang init", field="db")
+    return office
+
+
+def package_name(division_code: str, sequence: int, day: date) -> str:
+    return f"{division_code}-{sequence:06d}-{day:%Y%m%d}{SUFFIX}"
+
+
+def _office_fields(office: Office | SyncPartner, office_id: uuid.UUID) -> dict[str, str]:
+    return {"id": str(office_id), "division_code": office.division_code, "name": office.name,
+            "level": office.level}
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+class _MemberWriter:
+    """Streams members into the inner zip and remembers each one's size and SHA-256."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.members: dict[str, dict[str, Any]] = {}
+
+    def write_lines(self, name: str, lines: Iterable[bytes]) -> int:
+        digest, size, count = hashlib.sha256(), 0, 0
+        with self.archive.open(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), "w", force_zip64=True) as out:
+            for line in lines:
+                out.write(line)
+                digest.update(line)
+                size += len(line)
+                count += 1
+        self.members[name] = {"sha256": digest.hexdigest(), "size": size}
+        return count
+
+    def write_file(self, name: str, source: Path) -> None:
+        info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED  # attachments are mostly compressed already
+        digest, size = hashlib.sha256(), 0
+        with source.open("rb") as f, self.archive.open(info, "w", force_zip64=True) as out:
+            while block := f.read(COPY_BLOCK):
+                out.write(block)
+                digest.update(block)
+                size += len(block)
+        self.members[name] = {"sha256": digest.hexdigest(), "size": size}
+
+
+def _build_inner_zip(target: IO[bytes], manifest: dict[str, Any], tables: Mapping[str, Iterable[Mapping[str, Any]]],
+                     attachments: Iterable[tuple[str, Path]], progress: Progress | None) -> None:
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        writer = _MemberWriter(archive)
+        for table, rows in tables.items():
+            if not TABLE_NAME.match(table):
+                raise ValueError(f"table name {table!r} is not allowed in a package")
+            counts[table] = writer.write_lines(f"{ROWS_DIR}{table}.jsonl", (dumps_row(r) for r in rows))
+            if progress is not None:
+                progress(sum(counts.values()), 0)
+        for name, source in attachments:
+            member = ATTACHMENTS_DIR + name
+            if not ATTACHMENT_NAME.match(name) or member in writer.members:
+                raise ValueError(f"attachment name {name!r} is not allowed or repeated")
+            writer.write_file(member, source)
+        manifest["counts"] = counts
+        manifest["members"] = writer.members
+        archive.writestr(zipfile.ZipInfo(MANIFEST, (1980, 1, 1, 0, 0, 0)),
+                         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True),
+                         compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_package(session: Session, directory: Path, *, receiver: SyncPartner, sequence: int,
+                  acked_sequence: int | None, tables: Mapping[str, Iterable[Mapping[str, Any]]],
+                  attachments: Iterable[tuple[str, Path]] = (), extra_manifest: Mapping[str, Any] | None = None,
+                  created_at: datetime | None = None, progress: Progress | None = None) -> Path:
+    """Write one package for ``receiver`` into ``directory`` and return its path.
+
+    ``tables`` maps a table name to its rows (dicts of JSON values; UUIDs, dates and datetimes are
+    written as text), tombstones included. ``attachments`` are (member name, file) pairs, stored as
+    ``attachments/<name>``. ``extra_manifest`` keys go into the manifest beside the standard ones
+    (which they may not replace). ``progress(done, total)`` may raise OperationCancelled: the
+    partial file is then removed and nothing is left behind. Needs a writable session: the local
+    office's keys are made on first use.
+    """
+    office = local_office(session)
+    keys = ensure_office_keys(session, office.id)
+    moment = (created_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    manifest: dict[str, Any] = {
+        "format_version": FORMAT_VERSION, "program_version": _program_version(),
+        "sender": _office_fields(office, office.id), "receiver": _office_fields(receiver, receiver.id),
+        "sequence": sequence, "acked_sequence": acked_sequence, "created_at": moment.isoformat(),
+    }
+    clash = set(extra_manifest or {}) & (set(manifest) | {"counts", "members"})
+    if clash:
+        raise ValueError(f"extra manifest keys {sorted(clash)} would replace standard ones")
+    manifest |= dict(extra_manifest or {})
+    header = {"sender": manifest["sender"], "receiver": manifest["receiver"], "sequence": sequence,
+              "created_at": manifest["created_at"]}
+    final = directory / package_name(office.division_code, sequence, moment.astimezone().date())
+    partial = directory / f".{final.name}.partial"
+    # The clear inner zip stays on this PC's temporary folder, never on the USB stick.
+    with tempfile.TemporaryFile(prefix="xfsync-") as plain:
+        _build_inner_zip(plain, manifest, tables, attachments, progress)
+        size = plain.tell()
+        plain.seek(0)
+        try:
+            with partial.open("wb") as out:
+                container.seal(plain, size, out, header=header, keys=keys,
+                               receiver_public=receiver.encryption_public, progress=progress)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, final)
+            container.fsync_directory(directory)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise PackageRejected("write_failed", f"同步包无法写入 {directory}（{exc.strerror}）：请检查 U 盘"
+                                                  "是否已插好、是否写保护或已满", field="directory") from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    _read_back(final, keys)
+    return final
+
+
+def _read_back(path: Path, keys: OfficeKeys) -> None:
+    """The file on the stick is complete and carries our valid signature (a pulled stick fails here)."""
+    header = container.read_header(path)
+    container.verify_signature(path, header, keys.signing_public, "本单位")
+
+
+# --- opening ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    sha256: str
+    size: int
+
+
+class OpenedPackage:
+    """A verified, decrypted package; use it as a context manager (the clear zip is a temporary file)."""
+
+    def __init__(self, path: Path, sender: SyncPartner, manifest: dict[str, Any], plain: IO[bytes]) -> None:
+        self.path = path
+        self.sender = sender
+        self.manifest = manifest
+        self._plain = plain
+        self._archive = zipfile.ZipFile(plain)
+
+    @property
+    def sequence(self) -> int:
+        return int(self.manifest["sequence"])
+
+    @property
+    def acked_sequence(self) -> int | None:
+        value = self.manifest["acked_sequence"]
+        return None if value is None else int(value)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.manifest["counts"])
+
+    @property
+    def tables(self) -> list[str]:
+        return list(self.manifest["counts"])
+
+    @property
+    def attachment_names(self) -> list[str]:
+        return [m[len(ATTACHMENTS_DIR):] for m in self.manifest["members"] if m.startswith(ATTACHMENTS_DIR)]
+
+    def iter_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Rows of ``table`` in the order written (nothing if the package has no such table)."""
+        member = f"{ROWS_DIR}{table}.jsonl"
+        if member not in self.manifest["members"]:
+            return
+        with self._archive.open(member) as f:
+            for line in f:
+                yield json.loads(line)
+
+    def attachment(self, name: str) -> bytes:
+        member = ATTACHMENTS_DIR + name
+        if member not in self.manifest["members"]:
+            raise PackageRejected("no_attachment", f"同步包 {self.path.name} 中没有附件 {name}", field="package")
+        return self._archive.read(member)
+
+    def close(self) -> None:
+        self._archive.close()
+        self._plain.close()
+
+    def __enter__(self) -> OpenedPackage:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_package(session: Session, path: Path, *, progress: Progress | None = None) -> OpenedPackage:
+    """Verify the signature, decrypt, check the manifest and every member; refuse with PackageRejected."""
+    office = local_office(session)
+    header = container.read_header(path)
+    sender = _check_addresses(session, path, office, header.fields)
+    keys = office_keys(session, office.id)
+    if keys is None:
+        raise rejected("no_keys", "本单位还没有同步密钥，不可能已登记为接收方：请先完成登记")
+    container.verify_signature(path, header, sender.signing_public, f"{sender.name}（{sender.division_code}）")
+    plain = tempfile.TemporaryFile(prefix="xfsync-")
+    try:
+        payload_size = container.decrypt(path, header, keys, plain, progress)
+        plain.seek(0)
+        manifest = _check_contents(path, plain, payload_size, office, sender, header.fields)
+    except BaseException:
+        plain.close()
+        raise
+    plain.seek(0)
+    return OpenedPackage(path, sender, manifest, plain)
+
+
+def _field(fields: Mapping[str, Any], *keys: str) -> str:
+    value: Any = fields
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def _check_addresses(session: Session, path: Path, office: Office, fields: Mapping[str, Any]) -> SyncPartner:
+    """Receiver is us, sender an active enrolled partner of the same county (from the clear header;
+    the signature check that follows proves the header was not altered)."""
+    receiver_id = _field(fields, "receiver", "id")
+    if receiver_id != str(office.id):
+        raise rejected("other_receiver", f"同步包 {path.name} 是发给{_field(fields, 'receiver', 'name') or '其他单位'}"
+                                         f"（{_field(fields, 'receiver', 'division_code')}）的，不是本单位（"
+                                         f"{office.name}）：请交给正确的单位")
+    sender_label = f"{_field(fields, 'sender', 'name')}（{_field(fields, 'sender', 'division_code')}）"
+    try:
+        sender = partner_by_id(session, uuid.UUID(_field(fields, "sender", "id")))
+    except ValueError:
+        sender = None
+    if sender is None or not sender.active:
+        raise rejected("not_enrolled", f"同步包 {path.name} 来自{sender_label}，该单位未在本单位登记（或已停用）："
+                                       "请先完成登记（xinfang sync admit / join）。未导入任何数据")
+    if sender.division_code[:6] != office.division_code[:6]:
+        raise rejected("other_county", f"同步包 {path.name} 来自{sender_label}，不属于本县（{office.division_code[:6]}）")
+    return sender
+
+
+def _check_contents(path: Path, plain: IO[bytes], payload_size: int, office: Office, sender: SyncPartner,
+                    header: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        archive = zipfile.ZipFile(plain)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise rejected("bad_zip", f"同步包 {path.name} 的内容不是有效的压缩包（发送方程序出错），未导入任何数据") from exc
+    with archive:
+        infos = _check_names(path, archive)
+        manifest = _read_manifest(path, archive, infos)
+        _check_manifest_header(path, manifest, office, sender, header)
+        _check_members(path, archive, infos, manifest, payload_size)
+    return manifest
+
+
+def _unsafe(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return (name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name) is not None
+            or any(p in ("", ".", "..") for p in parts) or "\x00" in name)
+
+
+def _check_names(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise rejected("too_many", f"同步包 {path.name} 含 {len(infos)} 个文件，超过上限 {MAX_MEMBERS}")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if _unsafe(info.filename):
+            raise rejected("unsafe_name", f"同步包 {path.name} 含不安全的文件名“{info.filename}”（上级目录、绝对路径"
+                                          "或盘符），已拒绝，未导入任何数据", member=info.filename)
+        if info.filename in by_name:
+            raise rejected("duplicate_member", f"同步包 {path.name} 中文件“{info.filename}”出现了两次")
+        by_name[info.filename] = info
+    return by_name
+
+
+def _read_manifest(path: Path, archive: zipfile.ZipFile, infos: Mapping[str, zipfile.ZipInfo]) -> dict[str, Any]:
+    info = infos.get(MANIFEST)
+    if info is None:
+        raise rejected("no_manifest", f"同步包 {path.name} 缺少清单文件 {MANIFEST}")
+    if info.file_size > MAX_MANIFEST:
+        raise rejected("zip_bomb", f"同步包 {path.name} 的清单声明大小 {info.file_size} 字节，超过上限")
+    try:
+        manifest = json.loads(archive.read(info))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), dict) \
+                or not isinstance(manifest.get("counts"), dict):
+            raise ValueError("manifest shape")
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise rejected("bad_manifest", f"同步包 {path.name} 的清单无法解析") from exc
+    return manifest
+
+
+def _check_manifest_header(path: Path, manifest: Mapping[str, Any], office: Office, sender: SyncPartner,
+                           header: Mapping[str, Any]) -> None:
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+        raise rejected("newer_format", f"同步包 {path.name} 的数据格式版本为 {version}，本程序只能读取版本 "
+                                       f"{FORMAT_VERSION}：请先升级本程序（发送方程序版本 "
+                                       f"{manifest.get('program_version')}）", version=version)
+    if _field(manifest, "receiver", "id") != str(office.id):
+        raise rejected("other_receiver", f"同步包 {path.name} 的清单写明的接收单位不是本单位")
+    if _field(manifest, "sender", "id") != str(sender.id) or \
+            _field(manifest, "sender", "division_code") != sender.division_code:
+        raise rejected("sender_mismatch", f"同步包 {path.name} 清单中的发送单位与登记的{sender.name}"
+                                          f"（{sender.division_code}）不符")
+    if manifest.get("sequence") != header.get("sequence") or not isinstance(manifest.get("sequence"), int):
+        raise rejected("sequence_mismatch", f"同步包 {path.name} 清单中的序号与文件头不符")
+
+
+def _check_members(path: Path, archive: zipfile.ZipFile, infos: Mapping[str, zipfile.ZipInfo],
+                   manifest: Mapping[str, Any], payload_size: int) -> None:
+    declared: Mapping[str, Any] = manifest["members"]
+    actual = set(infos) - {MANIFEST}
+    missing, extra = sorted(set(declared) - actual), sorted(actual - set(declared))
+    if missing:
+        raise rejected("member_missing", f"同步包 {path.name} 缺少清单中列出的文件：{'、'.join(missing[:5])}",
+                       members=missing)
+    if extra:
+        raise rejected("member_extra", f"同步包 {path.name} 含清单之外的文件：{'、'.join(extra[:5])}",
+                       members=extra)
+    for name in declared:
+        if not (name.startswith(ROWS_DIR) and name.endswith(".jsonl")
+                and TABLE_NAME.match(name[len(ROWS_DIR):-len(".jsonl")])) \
+                and not (name.startswith(ATTACHMENTS_DIR) and ATTACHMENT_NAME.match(name[len(ATTACHMENTS_DIR):])):
+            raise rejected("unexpected_member", f"同步包 {path.name} 含不认识的文件“{name}”")
+    total = sum(info.file_size for info in infos.values())
+    limit = min(MAX_TOTAL, max(RATIO_FLOOR, MAX_RATIO * payload_size))
+    if total > limit:
+        raise rejected("zip_bomb", f"同步包 {path.name} 声明解压后共 {total} 字节，超过允许的 {limit} 字节"
+                                   "（疑似压缩炸弹），已拒绝，未导入任何数据")
+    counts = manifest["counts"]
+    for name, entry in declared.items():
+        _check_member(path, archive, infos[name], entry, counts)
+
+
+def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Any,
+                  counts: Mapping[str, Any]) -> None:
+    name = info.filename
+    if not isinstance(entry, dict) or entry.get("size") != info.file_size:
+        raise rejected("size_mismatch", f"同步包 {path.name} 中“{name}”的大小与清单不符", member=name)
+    digest, size, lines = hashlib.sha256(), 0, 0
+    try:
+        with archive.open(info) as f:
+            while block := f.read(COPY_BLOCK):
+                digest.update(block)
+                size += len(block)
+                lines += block.count(b"\n")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise rejected("member_damaged", f"同步包 {path.name} 中“{name}”已损坏", member=name) from exc
+    if size != info.file_size or digest.hexdigest() != entry.get("sha256"):
+        raise rejected("hash_mismatch", f"同步包 {path.name} 中“{name}”的校验值（SHA-256）与清单不符", member=name)
+    if name.startswith(ROWS_DIR):
+        table = name[len(ROWS_DIR):-len(".jsonl")]
+        if counts.get(table) != lines:
+            raise rejected("count_mismatch", f"同步包 {path.name} 中表 {table} 有 {lines} 行，清单写的是 "
+                                             f"{counts.get(table)} 行", member=name)
+
+
+__all__ = ["FORMAT_VERSION", "OpenedPackage", "dumps_row", "open_package", "package_name", "write_package"]
