@@ -8,10 +8,9 @@ from pathlib import Path
 from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
 from app.domain.enums import OfficeLevel
-from app.errors import ValidationError
-from app.sync.enrolment import EnrolmentCard, admit_township, deactivate_partner, join_county, own_card, read_card, \
-    write_card
-from app.sync.envelope import local_office
+from app.sync.enrolment import (
+    EnrolmentCard, admit_township_file, deactivate_partner, join_county_file, write_county_card,
+)
 from app.sync.keys import active_partners, fingerprint, partner_by_code
 
 LEVEL_LABELS = {OfficeLevel.COUNTY.value: "县级", OfficeLevel.TOWNSHIP.value: "乡镇"}
@@ -29,11 +28,7 @@ def cmd_enrolment(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
         with workspace.write(workspace.system_actor()) as uow:
-            if OfficeLevel(local_office(uow.session).level) is not OfficeLevel.COUNTY:
-                raise ValidationError("enrolment_level", "生成登记文件：只有县级单位可以生成；乡镇请用 "
-                                                         "xinfang sync join 县级登记文件 --out 本镇登记文件", field="out")
-            card = own_card(uow.session)
-        write_card(card, Path(args.out))
+            card = write_county_card(uow, Path(args.out))
     finally:
         workspace.close()
     _show("已写出本单位登记文件", card)
@@ -43,12 +38,10 @@ def cmd_enrolment(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    county_card = read_card(Path(args.file))
     workspace = open_workspace(args)
     try:
         with workspace.write(workspace.system_actor()) as uow:
-            own = join_county(uow, county_card)
-        write_card(own, Path(args.out))
+            county_card, own = join_county_file(uow, Path(args.file), Path(args.out))
     finally:
         workspace.close()
     _show("已登记县级单位", county_card)
@@ -59,11 +52,10 @@ def cmd_join(args: argparse.Namespace) -> int:
 
 
 def cmd_admit(args: argparse.Namespace) -> int:
-    card = read_card(Path(args.file))
     workspace = open_workspace(args)
     try:
         with workspace.write(workspace.system_actor()) as uow:
-            admit_township(uow, card)
+            card = admit_township_file(uow, Path(args.file))
     finally:
         workspace.close()
     _show("已登记乡镇", card)

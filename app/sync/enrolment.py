@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from app.domain.enums import OfficeLevel
 from app.errors import Conflict, ValidationError
 from app.services import audit
-from app.services.context import UnitOfWork
 from app.domain.permissions import Permission
+from app.services.context import UnitOfWork
 from app.sync.envelope import local_office
 from app.sync.keys import ensure_office_keys, fingerprint, partner_by_id
 from db.models import SyncPartner
@@ -151,6 +151,32 @@ def admit_township(uow: UnitOfWork, township_card: EnrolmentCard) -> SyncPartner
         raise ValidationError("admit_level", "登记乡镇：只有县级单位（xinfang init --level county）可以登记乡镇",
                               field="file")
     return _enrol(uow, township_card, OfficeLevel.TOWNSHIP)
+
+
+def write_county_card(uow: UnitOfWork, path: Path) -> EnrolmentCard:
+    """County side, step 1: write this county's enrolment file for its townships."""
+    uow.actor.require(Permission.MANAGE_SETTINGS)
+    if OfficeLevel(local_office(uow.session).level) is not OfficeLevel.COUNTY:
+        raise ValidationError("enrolment_level", "生成登记文件：只有县级单位可以生成；乡镇请用 "
+                                                 "xinfang sync join 县级登记文件 --out 本镇登记文件", field="out")
+    card = own_card(uow.session)
+    write_card(card, path)
+    return card
+
+
+def join_county_file(uow: UnitOfWork, county_file: Path, out: Path) -> tuple[EnrolmentCard, EnrolmentCard]:
+    """Township side, step 2: enrol the county from its file and write ours; (county's card, ours)."""
+    county_card = read_card(county_file)
+    own = join_county(uow, county_card)
+    write_card(own, out)
+    return county_card, own
+
+
+def admit_township_file(uow: UnitOfWork, township_file: Path) -> EnrolmentCard:
+    """County side, step 3: enrol the township from the file it wrote in step 2."""
+    card = read_card(township_file)
+    admit_township(uow, card)
+    return card
 
 
 def deactivate_partner(uow: UnitOfWork, partner_id: uuid.UUID) -> None:
