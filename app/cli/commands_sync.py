@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.cli import commands_sync_data
 from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
 from app.domain.enums import OfficeLevel
@@ -114,4 +115,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = actions.add_parser("deactivate", parents=[common], help="停用一个同步单位（如其电脑丢失）")
     p.add_argument("code", help="该单位的 12 位区划代码")
     p.set_defaults(handler=cmd_deactivate)
-    # The export and import subcommands (xinfang sync export / import) register on ``actions`` here.
+    commands_sync_data.register(actions, common)
