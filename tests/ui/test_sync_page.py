@@ -1,0 +1,129 @@
+"""数据同步 page on real data folders: a township enrols, exports to a folder (and cancels one export);
+the county sees its townships, refuses a package that skips a number, then imports both in order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sqlalchemy import select
+
+from app.domain.enums import OfficeLevel
+from app.services.workspace import Workspace, actor_for
+from app.sync.enrolment import admit_township_file, write_county_card
+from app.sync.exporting import export_packages
+from app.sync.importing import import_packages
+from db.models import UserAccount
+from tests.conftest import Clock
+from tests.sync.conftest import COUNTY_CODE, enrol, make_office
+from ui.app import open_main_window
+from ui.theme import apply_theme
+
+
+@pytest.fixture
+def county_ws(tmp_path: Path):
+    workspace = make_office(tmp_path / "county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY)
+    yield workspace
+    workspace.close()
+
+
+def sync_page(main_window, qtbot):
+    main_window.show_page("sync")
+    page = main_window.page("sync")
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=10_000)
+    return page
+
+
+def message_after(page, qtbot, action) -> str:
+    page.last_message = ""
+    action()
+    qtbot.waitUntil(lambda: page.last_message != "" and page.last_message != "正在校验并导入…", timeout=30_000)
+    return page.last_message
+
+
+def test_township_enrols_and_exports_to_the_chosen_folder(main_window, qtbot, ws, county_ws, tmp_path):
+    page = sync_page(main_window, qtbot)
+    assert "某某镇" in page.identity.text()
+    assert "尚未登记县信访局" in page.enrolment_hint.text()
+    assert page.join_button.isVisible() and not page.admit_button.isVisible()
+    assert not page.export_button.isEnabled()
+
+    card = tmp_path / "county.json"
+    with county_ws.write(county_ws.system_actor()) as uow:
+        county_card = write_county_card(uow, card)
+    said = message_after(page, qtbot, lambda: page.join_from(card, tmp_path / "township.json"))
+    assert county_card.fingerprint in said
+    qtbot.waitUntil(lambda: page.partners.rowCount() == 1 and page.export_button.isEnabled(), timeout=10_000)
+    assert page.partners.item(0, 0).text() == "某某县信访局"
+    assert county_card.fingerprint in page.enrolment_hint.text()
+    qtbot.waitUntil(lambda: "信访人" in page.pending_label.text() or "单位" in page.pending_label.text(),
+                    timeout=10_000)
+    with county_ws.write(county_ws.system_actor()) as uow:
+        admit_township_file(uow, tmp_path / "township.json")
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    page.set_target(stick)
+    said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton))
+    (written,) = list(stick.iterdir())
+    assert written.name.startswith("330106101000-000001-") and written.name in said and "已读回校验" in said
+    qtbot.waitUntil(lambda: page.partners.item(0, 4).text() == "1 / 0", timeout=10_000)
+    assert not page.progress.isVisible()
+
+    # The county can read what the page wrote.
+    (report,) = import_packages(county_ws, county_ws.system_actor(), [written])
+    assert report.status == "imported" and report.total("new") > 0
+
+
+def test_a_cancelled_export_writes_nothing(main_window, qtbot, ws, county_ws, tmp_path):
+    enrol(county_ws, ws)
+    page = sync_page(main_window, qtbot)
+    qtbot.waitUntil(page.export_button.isEnabled, timeout=10_000)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    page.set_target(stick)
+    said = message_after(page, qtbot, lambda: (page.start_export(), page.cancel()))
+    assert "已取消" in said
+    assert list(stick.iterdir()) == []
+    page.refresh()
+    qtbot.waitUntil(lambda: page.partners.rowCount() == 1, timeout=10_000)
+    assert page.partners.item(0, 4).text() == "0 / 0"  # nothing recorded as sent
+    assert page.export_button.isEnabled() and not page.cancel_button.isVisible()
+
+
+@pytest.fixture
+def county_window(qtbot, qapp, county_ws, monkeypatch):
+    apply_theme(qapp)
+    monkeypatch.setattr("ui.app.show_domain_error", lambda _parent, error: None)
+    with county_ws.database.read() as session:
+        admin = actor_for(session.scalars(select(UserAccount).where(UserAccount.login == "admin")).one())
+    window = open_main_window(county_ws, admin)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.ctx.runner.wait()
+
+
+def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, county_ws, template_dir, tmp_path):
+    township = Workspace.open(shutil.copytree(template_dir, tmp_path / "township"), clock=Clock())
+    try:
+        enrol(county_ws, township)
+        first = export_packages(township, township.system_actor(), tmp_path)[0].path
+        second = export_packages(township, township.system_actor(), tmp_path)[0].path
+    finally:
+        township.close()
+    page = sync_page(county_window, qtbot)
+    assert page.admit_button.isVisible() and page.card_button.isVisible() and not page.join_button.isVisible()
+    assert page.partners.item(0, 1).text() == "330106101000"
+
+    refused = message_after(page, qtbot, lambda: page.import_files([second]))
+    assert "第 1 号尚未导入" in refused
+    said = message_after(page, qtbot, lambda: page.import_files([first, second]))
+    assert f"{first.name}：已导入" in said and f"{second.name}：已导入" in said
+    qtbot.waitUntil(lambda: page.partners.item(0, 5).text() == "2", timeout=10_000)
+    assert page.partners.item(0, 7).text() == "无"
+    again = message_after(page, qtbot, lambda: page.import_files([first]))
+    assert "此前已导入过" in again
