@@ -76,7 +76,7 @@ class SyncPage(Page):
         row = QHBoxLayout()
         row.addWidget(self._export_box(), 3)
         row.addWidget(self._import_box(), 2)
-        self.layout_.addLayout(row, 1)
+        self.layout_.addLayout(row)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.layout_.addWidget(self.status)
@@ -100,7 +100,7 @@ class SyncPage(Page):
         return box
 
     def _export_box(self) -> QGroupBox:
-        box = QGroupBox("导出到 U 盘")
+        box = self.export_box = QGroupBox("导出到 U 盘")
         layout = QVBoxLayout(box)
         self.pending_label = QLabel("待导出的变更：—")
         self.pending_label.setWordWrap(True)
@@ -118,7 +118,7 @@ class SyncPage(Page):
         drives.addWidget(browse)
         layout.addLayout(drives)
         actions = QHBoxLayout()
-        self.full = QCheckBox("完整导出（县里换了新电脑时）")
+        self.full = QCheckBox("完整导出")
         actions.addWidget(self.full)
         actions.addStretch(1)
         self.export_button = QPushButton("导出")
@@ -168,6 +168,8 @@ class SyncPage(Page):
         fingerprint = overview.fingerprint or "（首次登记时生成）"
         self.identity.setText(f"本单位：{overview.office_name}（{overview.division_code}）· "
                               f"{LEVEL_LABELS[overview.level]} · 密钥指纹 {fingerprint}")
+        self.export_box.setTitle("写出回执和交办包（每个乡镇一个文件）" if county else "导出到 U 盘（交县信访局）")
+        self.full.setText("完整导出（乡镇换了新电脑时）" if county else "完整导出（县里换了新电脑时）")
         self.join_button.setVisible(not county)
         self.card_button.setVisible(county)
         self.admit_button.setVisible(county)
