@@ -49,6 +49,9 @@ MAX_TOTAL = 16 * 1024 ** 3
 MAX_RATIO = 200
 RATIO_FLOOR = 64 * 1024 * 1024
 COPY_BLOCK = 1024 * 1024
+# Fastest deflate: JSON Lines still shrink about 5× and the export stays within seconds.
+ROWS_COMPRESSION = 1
+LINES_PER_WRITE = 2_000
 
 
 def _program_version() -> str:
@@ -66,10 +69,12 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable in a sync row")
 
 
-def dumps_row(row: Mapping[str, Any]) -> bytes:
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+
+
+def dumps_row(row: Mapping[str, Any]) -> str:
     """One JSON Lines record: compact, keys sorted (equal rows give equal bytes), UUIDs and dates as text."""
-    return json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=_json_default).encode("utf-8") + b"\n"
+    return _ENCODER.encode(row) + "\n"
 
 
 def local_office(session: Session) -> Office:
@@ -99,14 +104,26 @@ class _MemberWriter:
         self.archive = archive
         self.members: dict[str, dict[str, Any]] = {}
 
-    def write_lines(self, name: str, lines: Iterable[bytes]) -> int:
+    def write_lines(self, name: str, lines: Iterable[str]) -> int:
         digest, size, count = hashlib.sha256(), 0, 0
-        with self.archive.open(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), "w", force_zip64=True) as out:
+        batch: list[str] = []
+
+        def flush() -> None:
+            nonlocal size
+            block = "".join(batch).encode("utf-8")
+            out.write(block)
+            digest.update(block)
+            size += len(block)
+            batch.clear()
+
+        # A plain name takes the archive's deflate level (ZipInfo has no public level before 3.13).
+        with self.archive.open(name, "w", force_zip64=True) as out:
             for line in lines:
-                out.write(line)
-                digest.update(line)
-                size += len(line)
+                batch.append(line)
                 count += 1
+                if len(batch) == LINES_PER_WRITE:
+                    flush()
+            flush()
         self.members[name] = {"sha256": digest.hexdigest(), "size": size}
         return count
 
@@ -125,7 +142,8 @@ class _MemberWriter:
 def _build_inner_zip(target: IO[bytes], manifest: dict[str, Any], tables: Mapping[str, Iterable[Mapping[str, Any]]],
                      attachments: Iterable[tuple[str, Path]], progress: Progress | None) -> None:
     counts: dict[str, int] = {}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=ROWS_COMPRESSION) as archive:
         writer = _MemberWriter(archive)
         for table, rows in tables.items():
             if not TABLE_NAME.match(table):
