@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         workspace.close()
     for result in results:
-        print(result.path.name)
+        print(result.path.relative_to(directory))
         detail = "，".join(f"{t} {n}" for t, n in result.rows.items()) or "无变化"
         sys.stderr.write(f"  → {result.receiver} 第 {result.sequence} 号{'（全量）' if result.full else ''}：{detail}\n")
     return 0

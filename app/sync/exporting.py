@@ -106,8 +106,12 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
             tables = {t.name: _counted(iter_table(session, t, scope), rows, t.name) for t in tables_for(scope.local_level)}
             hashes = attachment_hashes(session, scope)
             files = [(h, blob_path(workspace.attachments_dir, h)) for h in hashes]
+            # The county writes one package per township: each in a folder named by the township's code
+            # (the file names carry the sender's code and sequence, which repeat across townships).
+            target = directory / partner.division_code if local.level == OfficeLevel.COUNTY.value else directory
+            target.mkdir(exist_ok=True)
             written = write_package(
-                session, directory, receiver=partner, sequence=sequence, acked_sequence=link.last_acked_seq,
+                session, target, receiver=partner, sequence=sequence, acked_sequence=link.last_acked_seq,
                 tables=tables, attachments=[(h, p) for h, p in files if p.is_file()],
                 extra_manifest={"full": full, "since_change": scope.since, "upto_change": scope.upto,
                                 "received": sorted(link.received)},

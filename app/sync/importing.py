@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.enums import MatterSource, MatterType, OfficeLevel
@@ -87,6 +88,11 @@ def import_package(workspace: Workspace, actor: Actor, path: Path, *, dry_run: b
                 raise _Rollback
     except _Rollback:
         pass
+    except IntegrityError as exc:
+        raise PackageRejected(
+            "dangling_reference", f"同步包 {path.name} 中的记录引用了本库中没有的记录（或与已有记录重复），"
+            "可能缺少更早的同步包：请按顺序导入，或由发送方全量导出（--full）。未导入任何数据",
+            field="package") from exc
     return outcome[0]
 
 
@@ -220,7 +226,7 @@ class _Applier:
             rows = [self.prepare(table, codec.decode(r)) for r in batch]
             self.upsert_batch(table, codec, rows, counter, self_refs)
         if self_refs and not self.dry_run:
-            self.restore_self_references(table, self_refs)
+            self.restore_self_references(table, codec, self_refs)
 
     def prepare(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
         owner = row.get("id") if table.name == "office" else row.get("office_id")
@@ -249,12 +255,13 @@ class _Applier:
             if _owner(table, existing) != _owner(table, row):
                 raise self.refuse(table.name, row["id"], "在本库中属于其他单位")
             merged = conflicts.merge(codec, row, existing, edits.get(row["id"], {}))
-            if all(merged.values.get(k) == existing.get(k) for k in merged.values if k not in _STAMPS):
-                counter["unchanged"] += 1
-                continue
+            same = all(merged.values.get(k) == existing.get(k) for k in merged.values if k not in _STAMPS)
             if merged.conflicts:
                 counter["conflicting"] += 1
                 self.report.conflicts += len(merged.conflicts)
+            elif same:
+                counter["unchanged"] += 1
+                continue
             else:
                 counter["updated"] += 1
             self.report.parallel += len(merged.parallel)
@@ -296,16 +303,17 @@ class _Applier:
             if moving:
                 self.connection.execute(update(table).where(table.c.id.in_(moving)).values(id_number=None))
 
-    def restore_self_references(self, table: Table, self_refs: list[str]) -> None:
+    def restore_self_references(self, table: Table, codec: TableCodec, self_refs: list[str]) -> None:
         """Rows were written pointing at themselves (a merged archive's survivor may come later in the
         package); now every row is there, point them where the package says."""
         for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
-            pointing = [r for r in batch if any(r.get(c) for c in self_refs)]
+            pointing = [codec.decode(r) for r in batch if any(r.get(c) for c in self_refs)]
             for name in self_refs:
-                values = [{"_id": uuid.UUID(r["id"]), "_v": uuid.UUID(r[name])} for r in pointing if r.get(name)]
+                # updated_at named, so the column's on-update stamp does not replace the sender's.
+                values = [{"_id": r["id"], "_v": r[name], "_u": r["updated_at"]} for r in pointing if r.get(name)]
                 if values:
                     self.connection.execute(update(table).where(table.c.id == bindparam("_id"))
-                                            .values({name: bindparam("_v")}), values)
+                                            .values({name: bindparam("_v"), "updated_at": bindparam("_u")}), values)
 
     def check_counts(self, tables: list[Table]) -> None:
         """Every row the manifest announces was read and accounted for."""
@@ -321,7 +329,7 @@ class _Applier:
     def apply_merges(self) -> None:
         """A merge made by the sender moves the receiver's own rows that name the merged archive too."""
         for merge in self.merges:
-            merged_id, survivor_id = uuid.UUID(merge["merged_id"]), uuid.UUID(merge["survivor_id"])
+            merged_id, survivor_id = merge["merged_id"], merge["survivor_id"]
             for model in _PERSON_LINKS:
                 table = model.__table__
                 self.connection.execute(update(table).where(table.c.person_id == merged_id,
