@@ -4,7 +4,8 @@
 
 Builds a county and three townships in a throwaway folder, enrols them, loads a little demo data
 into the first township and exports it from the page; the county imports it and the third of
-another township's packages with --force-gap, so it shows a gap. Writes sync.png and sync-county.png.
+another township's packages with --force-gap, so it shows a gap; the county shot shows the dry run of
+two more packages waiting for 确认导入. Writes sync.png and sync-county.png.
 """
 
 from __future__ import annotations
@@ -102,7 +103,14 @@ def main() -> int:
 
         shoot(towns[0], "sync.png", export_now)
         import_packages(county, county.system_actor(), sorted(stick.glob(f"{TOWNSHIPS[0][2]}-*.xfsync")))
-        shoot(county, "sync-county.png")
+        waiting = [export_packages(towns[2], towns[2].system_actor(), stick)[0].path, skipped[0]]
+
+        def preview(page) -> None:  # type: ignore[no-untyped-def]
+            page.last_message = ""
+            page.import_files(waiting)
+            wait_for(lambda: page.confirm_button.isVisible())
+
+        shoot(county, "sync-county.png", preview)
         for ws in (county, *towns):
             ws.close()
     print("sync.png, sync-county.png")

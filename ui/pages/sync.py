@@ -39,6 +39,8 @@ TABLE_LABELS = {
     "matter_deadline": "法定期限", "document": "文书", "attachment": "附件", "supervision": "督办",
     "assignment": "交办", "setting": "设置",
 }
+PREVIEW_KINDS = ("new", "updated", "unchanged", "conflicting", "deleted")
+PREVIEW_HEADERS = ("发送单位", "序号", "新增", "更新", "未变", "冲突", "删除", "状态", "文件")
 IMPORT_STATUS = {"imported": "已导入", "already": "已导入（此前已导入过，未重复导入）",
                  "superseded": "已记录（更新的同步包已先导入）", "dry_run": "预览"}
 
@@ -59,6 +61,7 @@ class SyncPage(Page):
         self.overview: SyncOverview | None = None
         self.pending: dict[str, dict[str, int]] = {}
         self.token: CancelToken | None = None
+        self.previewed: list[Path] = []
         self.last_message = ""
         self.identity = QLabel("正在载入…")
         self.identity.setProperty("role", "hint")
@@ -74,8 +77,8 @@ class SyncPage(Page):
         self.partners.horizontalHeader().setStretchLastSection(True)
         self.layout_.addWidget(self.partners, 1)
         row = QHBoxLayout()
-        row.addWidget(self._export_box(), 3)
-        row.addWidget(self._import_box(), 2)
+        row.addWidget(self._export_box(), 1)
+        row.addWidget(self._import_box(), 1)
         self.layout_.addLayout(row)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -143,9 +146,30 @@ class SyncPage(Page):
         self.import_hint = QLabel("")
         self.import_hint.setWordWrap(True)
         layout.addWidget(self.import_hint)
-        self.import_button = QPushButton("导入同步包…")
+        self.preview = QTableWidget(0, len(PREVIEW_HEADERS))
+        self.preview.setHorizontalHeaderLabels(PREVIEW_HEADERS)
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.verticalHeader().setVisible(False)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.preview.setVisible(False)
+        layout.addWidget(self.preview)
+        self.force_gap = QCheckBox("缺号时仍导入（记录在案）")
+        self.force_gap.setVisible(False)
+        layout.addWidget(self.force_gap)
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton("选择同步包…")
         self.import_button.clicked.connect(self._ask_import)
-        layout.addWidget(self.import_button)
+        buttons.addWidget(self.import_button)
+        self.confirm_button = QPushButton("确认导入")
+        self.confirm_button.setProperty("role", "primary")
+        self.confirm_button.setVisible(False)
+        self.confirm_button.clicked.connect(self.confirm_import)
+        buttons.addWidget(self.confirm_button)
+        self.discard_button = QPushButton("放弃")
+        self.discard_button.setVisible(False)
+        self.discard_button.clicked.connect(self._clear_preview)
+        buttons.addWidget(self.discard_button)
+        layout.addLayout(buttons)
         layout.addStretch(1)
         return box
 
@@ -277,10 +301,50 @@ class SyncPage(Page):
     # --- import --------------------------------------------------------------------------------
 
     def import_files(self, paths: list[Path]) -> None:
+        """First a dry run of every package (nothing kept), shown for the clerk to confirm."""
         self.import_button.setEnabled(False)
-        self._say("正在校验并导入…")
-        self.ctx.runner.run(lambda: import_packages(self.ctx.workspace, self.ctx.actor, paths), self._imported,
-                            on_error=self._import_failed)
+        self._clear_preview()
+        self._say("正在校验同步包（预览，不写入）…")
+        self.ctx.runner.run(
+            lambda: import_packages(self.ctx.workspace, self.ctx.actor, paths, dry_run=True, force_gap=True),
+            lambda reports: self._previewed(paths, reports), on_error=self._import_failed)
+
+    def _previewed(self, paths: list[Path], reports: list[Any]) -> None:
+        self.import_button.setEnabled(True)
+        self.previewed = paths
+        self.preview.setRowCount(len(reports))
+        # Each package was tried alone: numbers brought by the same batch are not missing.
+        in_batch = {(report.sender, report.sequence) for report in reports}
+        gaps = False
+        for r, report in enumerate(reports):
+            missing = [n for n in report.missing if (report.sender, n) not in in_batch]
+            gaps = gaps or bool(missing and report.status != "already")
+            state = "此前已导入" if report.status == "already" else (
+                f"缺第 {_missing(missing)} 号" if missing else "可导入")
+            cells = (report.sender.split("（")[0], str(report.sequence),
+                     *(str(report.total(k)) for k in PREVIEW_KINDS), state, report.file)
+            for c, text in enumerate(cells):
+                self.preview.setItem(r, c, QTableWidgetItem(text))
+        self.force_gap.setChecked(False)
+        self.force_gap.setVisible(gaps)
+        for widget in (self.preview, self.confirm_button, self.discard_button):
+            widget.setVisible(True)
+        self._say("已校验：签名、解密和每个文件的校验值都正确。请核对上表后点“确认导入”。"
+                  + ("有缺号：请先导入缺少的同步包；确认已遗失时勾选“缺号时仍导入”。" if gaps else ""))
+
+    def _clear_preview(self) -> None:
+        self.previewed = []
+        self.preview.setRowCount(0)
+        for widget in (self.preview, self.confirm_button, self.discard_button, self.force_gap):
+            widget.setVisible(False)
+
+    def confirm_import(self) -> None:
+        paths, force = list(self.previewed), self.force_gap.isChecked()
+        self._clear_preview()
+        self.import_button.setEnabled(False)
+        self._say("正在导入…")
+        self.ctx.runner.run(lambda: import_packages(self.ctx.workspace, self.ctx.actor, paths, force_gap=force),
+                            self._imported, on_error=self._import_failed)
 
     def _imported(self, reports: list[Any]) -> None:
         self.import_button.setEnabled(True)
