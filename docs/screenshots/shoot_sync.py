@@ -107,8 +107,8 @@ def main() -> int:
 
         def preview(page) -> None:  # type: ignore[no-untyped-def]
             page.last_message = ""
-            page.import_files(waiting)
-            wait_for(lambda: page.confirm_button.isVisible())
+            page.importer.import_files(waiting)
+            wait_for(lambda: page.importer.confirm_button.isVisible())
 
         shoot(county, "sync-county.png", preview)
         for ws in (county, *towns):

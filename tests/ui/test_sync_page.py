@@ -45,7 +45,7 @@ def message_after(page, qtbot, action) -> str:
 
 
 def preview_rows(page) -> list[list[str]]:
-    table = page.preview
+    table = page.importer.preview
     return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
 
 
@@ -125,25 +125,25 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     assert page.partners.item(0, 1).text() == "330106101000"
 
     # The second package alone: the preview names the gap; importing without forcing is refused.
-    said = message_after(page, qtbot, lambda: page.import_files([second]))
+    said = message_after(page, qtbot, lambda: page.importer.import_files([second]))
     assert "请核对上表" in said and "有缺号" in said
-    assert preview_rows(page)[0][7] == "缺第 1 号" and page.force_gap.isVisible()
-    refused = message_after(page, qtbot, lambda: qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton))
+    assert preview_rows(page)[0][7] == "缺第 1 号" and page.importer.force_gap.isVisible()
+    refused = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
     assert "第 1 号尚未导入" in refused
     assert page.partners.item(0, 5).text() == "0"
 
     # Both, in order: the dry run counts the rows (nothing kept), then the import keeps them.
-    message_after(page, qtbot, lambda: page.import_files([first, second]))
+    message_after(page, qtbot, lambda: page.importer.import_files([first, second]))
     rows = preview_rows(page)
     assert [r[1] for r in rows] == ["1", "2"] and [r[7] for r in rows] == ["可导入", "可导入"]
     assert rows[0][0] == "某某县某某镇人民政府" and int(rows[0][2]) > 0  # new rows of the first package
-    assert not page.force_gap.isVisible()
+    assert not page.importer.force_gap.isVisible()
     assert page.partners.item(0, 5).text() == "0"  # the preview kept nothing
-    said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton))
+    said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
     assert f"{first.name}：已导入" in said and f"{second.name}：已导入" in said
     qtbot.waitUntil(lambda: page.partners.item(0, 5).text() == "2", timeout=10_000)
     assert page.partners.item(0, 7).text() == "无"
-    message_after(page, qtbot, lambda: page.import_files([first]))
+    message_after(page, qtbot, lambda: page.importer.import_files([first]))
     assert preview_rows(page)[0][7] == "此前已导入"
-    again = message_after(page, qtbot, page.confirm_import)
+    again = message_after(page, qtbot, page.importer.confirm_import)
     assert "此前已导入过" in again

@@ -21,12 +21,12 @@ from app.domain.enums import OfficeLevel
 from app.errors import DomainError
 from app.sync.enrolment import admit_township_file, join_county_file, write_county_card
 from app.sync.exporting import export_packages, pending_changes
-from app.sync.importing import import_packages
 from app.sync.status import PartnerStatus, SyncOverview, sync_overview
 from ui.context import GuiContext
 from ui.operations import CancelToken, run_cancellable
 from ui.pages.base import Page
 from ui.widgets.drives import removable_drives
+from ui.widgets.sync_import import ImportPanel, missing_text
 
 LEVEL_LABELS = {OfficeLevel.TOWNSHIP: "乡镇（街道）", OfficeLevel.COUNTY: "县信访局（汇总）"}
 PARTNER_HEADERS = ("单位", "区划代码", "密钥指纹", "登记时间", "已发出 / 对方已确认", "已收到序号", "最后导入",
@@ -39,18 +39,8 @@ TABLE_LABELS = {
     "matter_deadline": "法定期限", "document": "文书", "attachment": "附件", "supervision": "督办",
     "assignment": "交办", "setting": "设置",
 }
-PREVIEW_KINDS = ("new", "updated", "unchanged", "conflicting", "deleted")
-PREVIEW_HEADERS = ("发送单位", "序号", "新增", "更新", "未变", "冲突", "删除", "状态", "文件")
-IMPORT_STATUS = {"imported": "已导入", "already": "已导入（此前已导入过，未重复导入）",
-                 "superseded": "已记录（更新的同步包已先导入）", "dry_run": "预览"}
-
-
 def _when(moment: Any) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
-
-
-def _missing(numbers: list[int]) -> str:
-    return "、".join(str(n) for n in numbers[:10]) + ("…" if len(numbers) > 10 else "") if numbers else "无"
 
 
 class SyncPage(Page):
@@ -61,7 +51,6 @@ class SyncPage(Page):
         self.overview: SyncOverview | None = None
         self.pending: dict[str, dict[str, int]] = {}
         self.token: CancelToken | None = None
-        self.previewed: list[Path] = []
         self.last_message = ""
         self.identity = QLabel("正在载入…")
         self.identity.setProperty("role", "hint")
@@ -78,7 +67,8 @@ class SyncPage(Page):
         self.layout_.addWidget(self.partners, 1)
         row = QHBoxLayout()
         row.addWidget(self._export_box(), 1)
-        row.addWidget(self._import_box(), 1)
+        self.importer = ImportPanel(ctx, self._say, lambda: self.drive.currentData() or "")
+        row.addWidget(self.importer, 1)
         self.layout_.addLayout(row)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -140,39 +130,6 @@ class SyncPage(Page):
         layout.addLayout(progress)
         return box
 
-    def _import_box(self) -> QGroupBox:
-        box = QGroupBox("导入")
-        layout = QVBoxLayout(box)
-        self.import_hint = QLabel("")
-        self.import_hint.setWordWrap(True)
-        layout.addWidget(self.import_hint)
-        self.preview = QTableWidget(0, len(PREVIEW_HEADERS))
-        self.preview.setHorizontalHeaderLabels(PREVIEW_HEADERS)
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.verticalHeader().setVisible(False)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.preview.setVisible(False)
-        layout.addWidget(self.preview)
-        self.force_gap = QCheckBox("缺号时仍导入（记录在案）")
-        self.force_gap.setVisible(False)
-        layout.addWidget(self.force_gap)
-        buttons = QHBoxLayout()
-        self.import_button = QPushButton("选择同步包…")
-        self.import_button.clicked.connect(self._ask_import)
-        buttons.addWidget(self.import_button)
-        self.confirm_button = QPushButton("确认导入")
-        self.confirm_button.setProperty("role", "primary")
-        self.confirm_button.setVisible(False)
-        self.confirm_button.clicked.connect(self.confirm_import)
-        buttons.addWidget(self.confirm_button)
-        self.discard_button = QPushButton("放弃")
-        self.discard_button.setVisible(False)
-        self.discard_button.clicked.connect(self._clear_preview)
-        buttons.addWidget(self.discard_button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-        return box
-
     # --- loading -------------------------------------------------------------------------------
 
     def on_shown(self) -> None:
@@ -200,16 +157,16 @@ class SyncPage(Page):
         if county:
             self.enrolment_hint.setText(f"已登记 {len(overview.active_partners)} 个乡镇。先写出本单位登记文件交给乡镇，"
                                         "再导入乡镇交回的登记文件；双方电话核对指纹。")
-            self.import_hint.setText("导入各乡镇的同步包（可一次选多个）。重复导入不会重复入库；缺号时会提示。")
+            self.importer.hint.setText("导入各乡镇的同步包（可一次选多个）。重复导入不会重复入库；缺号时会提示。")
         else:
             self.enrolment_hint.setText(
                 f"上级：{overview.county.name}（指纹 {overview.county.fingerprint}）" if overview.county
                 else "尚未登记县信访局：请导入县里提供的登记文件，再把本镇登记文件交回县里。")
-            self.import_hint.setText("导入县信访局的回执和交办包（.xfsync）。")
+            self.importer.hint.setText("导入县信访局的回执和交办包（.xfsync）。")
         self._fill_partners(overview.partners)
         can_send = bool(overview.active_partners)
         self.export_button.setEnabled(can_send and self.token is None)
-        self.import_button.setEnabled(can_send)
+        self.importer.choose_button.setEnabled(can_send)
         if can_send:
             self.ctx.runner.run(lambda: pending_changes(self.ctx.workspace, self.ctx.actor), self._show_pending)
         else:
@@ -220,7 +177,7 @@ class SyncPage(Page):
         for r, p in enumerate(partners):
             cells = (p.name + ("" if p.active else "（已停用）"), p.division_code, p.fingerprint, _when(p.enrolled_at),
                      f"{p.last_sent} / {p.last_acked}", str(p.last_received), _when(p.last_import_at),
-                     _missing(p.missing))
+                     missing_text(p.missing))
             for c, text in enumerate(cells):
                 self.partners.setItem(r, c, QTableWidgetItem(text))
 
@@ -300,68 +257,6 @@ class SyncPage(Page):
 
     # --- import --------------------------------------------------------------------------------
 
-    def import_files(self, paths: list[Path]) -> None:
-        """First a dry run of every package (nothing kept), shown for the clerk to confirm."""
-        self.import_button.setEnabled(False)
-        self._clear_preview()
-        self._say("正在校验同步包（预览，不写入）…")
-        self.ctx.runner.run(
-            lambda: import_packages(self.ctx.workspace, self.ctx.actor, paths, dry_run=True, force_gap=True),
-            lambda reports: self._previewed(paths, reports), on_error=self._import_failed)
-
-    def _previewed(self, paths: list[Path], reports: list[Any]) -> None:
-        self.import_button.setEnabled(True)
-        self.previewed = paths
-        self.preview.setRowCount(len(reports))
-        # Each package was tried alone: numbers brought by the same batch are not missing.
-        in_batch = {(report.sender, report.sequence) for report in reports}
-        gaps = False
-        for r, report in enumerate(reports):
-            missing = [n for n in report.missing if (report.sender, n) not in in_batch]
-            gaps = gaps or bool(missing and report.status != "already")
-            state = "此前已导入" if report.status == "already" else (
-                f"缺第 {_missing(missing)} 号" if missing else "可导入")
-            cells = (report.sender.split("（")[0], str(report.sequence),
-                     *(str(report.total(k)) for k in PREVIEW_KINDS), state, report.file)
-            for c, text in enumerate(cells):
-                self.preview.setItem(r, c, QTableWidgetItem(text))
-        self.force_gap.setChecked(False)
-        self.force_gap.setVisible(gaps)
-        for widget in (self.preview, self.confirm_button, self.discard_button):
-            widget.setVisible(True)
-        self._say("已校验：签名、解密和每个文件的校验值都正确。请核对上表后点“确认导入”。"
-                  + ("有缺号：请先导入缺少的同步包；确认已遗失时勾选“缺号时仍导入”。" if gaps else ""))
-
-    def _clear_preview(self) -> None:
-        self.previewed = []
-        self.preview.setRowCount(0)
-        for widget in (self.preview, self.confirm_button, self.discard_button, self.force_gap):
-            widget.setVisible(False)
-
-    def confirm_import(self) -> None:
-        paths, force = list(self.previewed), self.force_gap.isChecked()
-        self._clear_preview()
-        self.import_button.setEnabled(False)
-        self._say("正在导入…")
-        self.ctx.runner.run(lambda: import_packages(self.ctx.workspace, self.ctx.actor, paths, force_gap=force),
-                            self._imported, on_error=self._import_failed)
-
-    def _imported(self, reports: list[Any]) -> None:
-        self.import_button.setEnabled(True)
-        lines = []
-        for r in reports:
-            rows = sum(r.total(kind) for kind in ("new", "updated"))
-            extra = f"，缺号 {_missing(r.missing)} 已强制跳过" if r.forced else ""
-            conflicts = f"，{r.conflicts} 处冲突待核对" if r.conflicts else ""
-            lines.append(f"{r.file}：{IMPORT_STATUS.get(r.status, r.status)}（{r.sender} 第 {r.sequence} 号，"
-                         f"新增或更新 {rows} 行{conflicts}{extra}）")
-        self._say("\n".join(lines))
-        self.ctx.runner.changes.changed.emit(frozenset({"sync", "contact", "matter", "person"}))
-
-    def _import_failed(self, error: DomainError) -> None:
-        self.import_button.setEnabled(True)
-        self._say(error.message, error=True)
-
     # --- enrolment -----------------------------------------------------------------------------
 
     def join_from(self, county_file: Path, out: Path) -> None:
@@ -421,9 +316,3 @@ class SyncPage(Page):
         source, _ = QFileDialog.getOpenFileName(self, "选择乡镇交回的登记文件", "", "登记文件 (*.json)")
         if source:
             self.admit_from(Path(source))
-
-    def _ask_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "选择同步包", str(self.drive.currentData() or ""),
-                                                "同步包 (*.xfsync)")
-        if files:
-            self.import_files([Path(f) for f in sorted(files)])
