@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from app.services.offices import OfficeSetup, initialise
 from app.services.workspace import Workspace
 from app.sync.enrolment import admit_township, deactivate_partner, join_county, own_card
 from app.sync.envelope import open_package
+from app.sync.exporting import export_packages
 from app.sync.keys import office_keys
 from db.models import OfficeKey
 from tests.conftest import PASSWORD, Clock
@@ -98,3 +101,21 @@ def test_county_hub_opens_packages_on_either_backend(hub_url, township, tmp_path
         assert isinstance(refused(hub, path), PackageRejected)
     finally:
         hub.close()
+
+
+def test_private_keys_never_travel_in_a_package(enrolled, tmp_path):
+    """A real export carries no key table and no byte of the sender's private keys, in any encoding."""
+    county, township = enrolled
+    (result,) = export_packages(township, township.system_actor(), tmp_path)
+    with county.read(county.system_actor()) as uow, open_package(uow.session, result.path) as package:
+        assert not {"office_key", "sync_partner"} & set(package.tables)
+        contents = b"".join(line for table in package.tables
+                            for line in (json.dumps(r).encode() for r in package.iter_rows(table)))
+        contents += b"".join(package.attachment(name) for name in package.attachment_names)
+        contents += json.dumps(package.manifest).encode()
+    keys = keys_of(township)
+    for private in (keys.signing, keys.encryption):
+        raw = private.private_bytes_raw()
+        for form in (raw, raw.hex().encode(), base64.b64encode(raw)):
+            assert form not in contents
+    assert len(contents) > 1000  # the package did carry the township's rows
