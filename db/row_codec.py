@@ -11,38 +11,23 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table, Uuid
+from sqlalchemy import Column, Date, DateTime, Table, Uuid
 
 from db.base import UtcDateTime
 
-Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+Convert = Callable[[Any], Any]
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _guard(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda value: None if value is None else function(value)
-
-
-_UUID: Codec = (_guard(str), _guard(uuid.UUID))
-_DATE: Codec = (_guard(date.isoformat), _guard(date.fromisoformat))
-_DATETIME: Codec = (_guard(datetime.isoformat), _guard(datetime.fromisoformat))
-_PLAIN: Codec = (_same, _same)
-
-
-def column_codec(column: Column[Any]) -> Codec:
+def column_codec(column: Column[Any]) -> tuple[Convert, Convert] | None:
+    """(to JSON, from JSON) for a column whose values JSON cannot hold as they are; None if it can."""
     kind = column.type
     if isinstance(kind, Uuid):
-        return _UUID
+        return str, uuid.UUID
     if isinstance(kind, (UtcDateTime, DateTime)):
-        return _DATETIME
+        return datetime.isoformat, datetime.fromisoformat
     if isinstance(kind, Date):
-        return _DATE
-    if isinstance(kind, (JSON, Boolean, Integer)):
-        return _PLAIN
-    return _PLAIN
+        return date.isoformat, date.fromisoformat
+    return None
 
 
 class TableCodec:
@@ -51,14 +36,28 @@ class TableCodec:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.columns = [c.name for c in table.columns]
-        self._codecs = {c.name: column_codec(c) for c in table.columns}
+        codecs = {c.name: column_codec(c) for c in table.columns}
+        self._to = [(name, pair[0]) for name, pair in codecs.items() if pair is not None]
+        self._from = [(name, pair[1]) for name, pair in codecs.items() if pair is not None]
+        self._by_name = codecs
 
     def encode(self, row: Any) -> dict[str, Any]:
-        return {name: self._codecs[name][0](row[name]) for name in self.columns}
+        data = {name: row[name] for name in self.columns}
+        for name, convert in self._to:
+            value = data[name]
+            if value is not None:
+                data[name] = convert(value)
+        return data
 
     def encode_value(self, column: str, value: Any) -> Any:
-        return self._codecs[column][0](value)
+        pair = self._by_name[column]
+        return value if pair is None or value is None else pair[0](value)
 
     def decode(self, data: dict[str, Any]) -> dict[str, Any]:
         """Only the table's columns; a column the sender lacks keeps the database default."""
-        return {name: self._codecs[name][1](data[name]) for name in self.columns if name in data}
+        row = {name: data[name] for name in self.columns if name in data}
+        for name, convert in self._from:
+            value = row.get(name)
+            if value is not None:
+                row[name] = convert(value)
+        return row

@@ -94,17 +94,30 @@ def count_changes(session: Session, scope: Scope) -> dict[str, int]:
     return counts
 
 
+def tombstone_counts(session: Session, scope: Scope) -> dict[str, int]:
+    """Deleted rows per table (in the manifest, so the importer's deletion pass skips tables without)."""
+    counts = {}
+    for table in tables_for(scope.local_level):
+        n = session.execute(select(func.count()).where(_changed(table, scope), SyncChange.deleted)).scalar_one()
+        if n:
+            counts[table.name] = int(n)
+    return counts
+
+
 def iter_table(session: Session, table: Table, scope: Scope) -> Iterator[dict[str, Any]]:
     """The table's changed rows as JSON-safe dicts, then its tombstones."""
     codec = TableCodec(table)
     blanked = _BLANKED.get(table.name, {})
-    result = session.execute(live_rows_query(table, scope).execution_options(yield_per=BATCH))
+    # Core rows straight off the connection, streamed: no ORM layer for what is only copied out.
+    connection = session.connection()
+    streamed = {"stream_results": True, "max_row_buffer": BATCH}
+    result = connection.execute(live_rows_query(table, scope).execution_options(**streamed))
     for row in result.mappings():
         data = codec.encode(row)
         data.update(blanked)
         yield data
-    dead = session.execute(select(SyncChange.row_id).where(_changed(table, scope), SyncChange.deleted)
-                           .order_by(SyncChange.seq).execution_options(yield_per=BATCH))
+    dead = connection.execute(select(SyncChange.row_id).where(_changed(table, scope), SyncChange.deleted)
+                              .order_by(SyncChange.seq).execution_options(**streamed))
     for (row_id,) in dead:
         yield {"id": str(row_id), TOMBSTONE: True}
 

@@ -23,7 +23,9 @@ from app.services import audit
 from app.services.attachments import blob_path
 from app.services.context import Actor
 from app.services.workspace import Workspace
-from app.sync.changes import Scope, attachment_hashes, count_changes, current_change, iter_table, tables_for
+from app.sync.changes import (
+    Scope, attachment_hashes, count_changes, current_change, iter_table, tables_for, tombstone_counts,
+)
 from app.sync.container import Progress
 from app.sync.envelope import write_package
 from app.sync.keys import active_partners, partner_by_code
@@ -103,7 +105,8 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
             scope = scope_for(session, local, partner, full=full)
             sequence = link.last_sent_seq + 1
             rows: dict[str, int] = {}
-            tables = {t.name: _counted(iter_table(session, t, scope), rows, t.name) for t in tables_for(scope.local_level)}
+            tables = {t.name: _counted(iter_table(session, t, scope), t.name, rows)
+                      for t in tables_for(scope.local_level)}
             hashes = attachment_hashes(session, scope)
             files = [(h, blob_path(workspace.attachments_dir, h)) for h in hashes]
             # The county writes one package per township: each in a folder named by the township's code
@@ -114,7 +117,8 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
                 session, target, receiver=partner, sequence=sequence, acked_sequence=link.last_acked_seq,
                 tables=tables, attachments=[(h, p) for h, p in files if p.is_file()],
                 extra_manifest={"full": full, "since_change": scope.since, "upto_change": scope.upto,
-                                "received": sorted(link.received)},
+                                "received": sorted(link.received),
+                                "tombstones": tombstone_counts(session, scope)},
                 progress=progress)
             rows = {name: n for name, n in rows.items() if n}
             session.add(SyncSent(partner_id=partner.id, sequence=sequence, since_change=scope.since,
@@ -129,7 +133,7 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
         raise
 
 
-def _counted(rows: Iterator[dict[str, Any]], counts: dict[str, int], name: str) -> Iterator[dict[str, Any]]:
+def _counted(rows: Iterator[dict[str, Any]], name: str, counts: dict[str, int]) -> Iterator[dict[str, Any]]:
     counts[name] = 0
     for row in rows:
         counts[name] += 1

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from operator import itemgetter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import JSON, Connection, Table, Uuid, any_, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -173,6 +175,12 @@ class _Applier:
         self.new_assignments: list[dict[str, Any]] = []
         self.merges: list[dict[str, Any]] = []
 
+    def among(self, column: Any, ids: list[Any]) -> Any:
+        """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter instead of thousands."""
+        if self.connection.dialect.name == "postgresql":
+            return column == any_(bindparam("ids", ids, type_=ARRAY(Uuid), expanding=False))
+        return column.in_(ids)
+
     def refuse(self, table: str, row_id: Any, why: str) -> PackageRejected:
         return PackageRejected("not_owner", f"同步包 {self.package.path.name}：表 {table} 的记录 {row_id} {why}，"
                                             "不能导入（归属规则：各单位只更新本单位的记录）。未导入任何数据",
@@ -203,16 +211,19 @@ class _Applier:
 
     def delete_tombstones(self, table: Table) -> None:
         counter = self.report.tables.setdefault(table.name, Counter())
+        announced = self.package.manifest.get("tombstones")
+        if isinstance(announced, dict) and not announced.get(table.name):
+            return  # the sender counted none: no pass over the table's rows
         for batch in _batches(r for r in self.package.iter_rows(table.name) if r.get(TOMBSTONE)):
             ids = [uuid.UUID(r["id"]) for r in batch]
-            owners = dict(self.connection.execute(select(table.c.id, _owner_column(table)).where(table.c.id.in_(ids))).all())
+            owners = dict(self.connection.execute(select(table.c.id, _owner_column(table)).where(self.among(table.c.id, ids))).all())
             for row_id, owner in owners.items():
                 if owner != self.sender.id and table.name != "subject":
                     raise self.refuse(table.name, row_id, "属于其他单位")
             counter["deleted"] += len(owners)
             counter["unchanged"] += len(ids) - len(owners)
             if owners and not self.dry_run:
-                self.connection.execute(delete(table).where(table.c.id.in_(list(owners))))
+                self.connection.execute(delete(table).where(self.among(table.c.id, list(owners))))
 
     # rows
 
@@ -220,13 +231,19 @@ class _Applier:
         codec = TableCodec(table)
         counter = self.report.tables.setdefault(table.name, Counter())
         self_refs = [c.name for c in table.columns for fk in c.foreign_keys if fk.column.table is table]
-        if table.name == "person" and not self.dry_run:
+        if table.name == "person" and not self.dry_run and self.holds_rows_of_sender(table):
             self.free_id_numbers(table, codec)
+        pointing: list[dict[str, Any]] = []
         for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
             rows = [self.prepare(table, codec.decode(r)) for r in batch]
+            pointing += [r for r in rows if any(r.get(c) is not None for c in self_refs)]
             self.upsert_batch(table, codec, rows, counter, self_refs)
-        if self_refs and not self.dry_run:
-            self.restore_self_references(table, codec, self_refs)
+        if pointing and not self.dry_run:
+            self.restore_self_references(table, pointing, self_refs)
+
+    def holds_rows_of_sender(self, table: Table) -> bool:
+        return self.connection.execute(
+            select(table.c.id).where(table.c.office_id == self.sender.id).limit(1)).first() is not None
 
     def prepare(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
         owner = row.get("id") if table.name == "office" else row.get("office_id")
@@ -241,7 +258,7 @@ class _Applier:
     def upsert_batch(self, table: Table, codec: TableCodec, rows: list[dict[str, Any]], counter: Counter[str],
                      self_refs: list[str]) -> None:
         ids = [r["id"] for r in rows]
-        current = {r["id"]: dict(r) for r in self.connection.execute(select(table).where(table.c.id.in_(ids))).mappings()}
+        current = {r["id"]: dict(r) for r in self.connection.execute(select(table).where(self.among(table.c.id, ids))).mappings()}
         edits = conflicts.local_edits(self.session, table.name, [i for i in ids if i in current])
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -272,7 +289,7 @@ class _Applier:
         if self.dry_run:
             return
         if inserts:
-            self.connection.execute(table.insert(), [_self_pointing(r, self_refs) for r in inserts])
+            self.insert(table, [_self_pointing(r, self_refs) for r in inserts])
         if updates:
             columns = [c.name for c in table.columns if c.name != "id"]
             stmt = (update(table).where(table.c.id == bindparam("_id"))
@@ -281,10 +298,31 @@ class _Applier:
                 {"_id": u["id"], **{f"_{c}": u.get(c) for c in columns}}
                 for u in (_self_pointing(u, self_refs) for u in updates)])
         written = self.connection.execute(select(func.count()).select_from(table)
-                                          .where(table.c.id.in_(ids))).scalar_one()
+                                          .where(self.among(table.c.id, ids))).scalar_one()
         if written != len(ids):
             raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"
                                   f"只有 {written} 行，应为 {len(ids)} 行，已全部撤销", field="package")
+
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """New rows: by COPY on PostgreSQL (several times faster than INSERT for a county's bulk import)."""
+        if self.connection.dialect.name != "postgresql":
+            self.connection.execute(table.insert(), rows)
+            return
+        from psycopg.types.json import Json
+
+        columns = list(table.columns)
+        names = [c.name for c in columns]
+        wrapped = [i for i, c in enumerate(columns) if isinstance(c.type, JSON)]
+        pick = itemgetter(*names)
+        raw = self.connection.connection.driver_connection
+        quoted = ", ".join(f'"{n}"' for n in names)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                values = list(pick(row))  # every column: the sender runs the same format version
+                for i in wrapped:
+                    if values[i] is not None:
+                        values[i] = Json(values[i])
+                copy.write_row(values)
 
     def note_new(self, table: str, row: dict[str, Any]) -> None:
         if table == "assignment":
@@ -298,22 +336,20 @@ class _Applier:
         for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
             wanted = {uuid.UUID(r["id"]): r.get("id_number") for r in batch}
             held = self.connection.execute(select(table.c.id, table.c.id_number)
-                                           .where(table.c.id.in_(list(wanted)), table.c.id_number.is_not(None)))
+                                           .where(self.among(table.c.id, list(wanted)), table.c.id_number.is_not(None)))
             moving = [row_id for row_id, number in held if wanted[row_id] != number]
             if moving:
-                self.connection.execute(update(table).where(table.c.id.in_(moving)).values(id_number=None))
+                self.connection.execute(update(table).where(self.among(table.c.id, moving)).values(id_number=None))
 
-    def restore_self_references(self, table: Table, codec: TableCodec, self_refs: list[str]) -> None:
+    def restore_self_references(self, table: Table, pointing: list[dict[str, Any]], self_refs: list[str]) -> None:
         """Rows were written pointing at themselves (a merged archive's survivor may come later in the
         package); now every row is there, point them where the package says."""
-        for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
-            pointing = [codec.decode(r) for r in batch if any(r.get(c) for c in self_refs)]
-            for name in self_refs:
-                # updated_at named, so the column's on-update stamp does not replace the sender's.
-                values = [{"_id": r["id"], "_v": r[name], "_u": r["updated_at"]} for r in pointing if r.get(name)]
-                if values:
-                    self.connection.execute(update(table).where(table.c.id == bindparam("_id"))
-                                            .values({name: bindparam("_v"), "updated_at": bindparam("_u")}), values)
+        for name in self_refs:
+            # updated_at named, so the column's on-update stamp does not replace the sender's.
+            values = [{"_id": r["id"], "_v": r[name], "_u": r["updated_at"]} for r in pointing if r.get(name)]
+            if values:
+                self.connection.execute(update(table).where(table.c.id == bindparam("_id"))
+                                        .values({name: bindparam("_v"), "updated_at": bindparam("_u")}), values)
 
     def check_counts(self, tables: list[Table]) -> None:
         """Every row the manifest announces was read and accounted for."""
