@@ -99,7 +99,7 @@ def main() -> int:
             page.last_message = ""
             page.start_export()
             wait_for(lambda: page.last_message != "")
-            wait_for(lambda: page.partners.item(0, 4).text().startswith("1"))
+            wait_for(lambda: page.partners.item(0, 5).text().startswith("1"))
 
         shoot(towns[0], "sync.png", export_now)
         import_packages(county, county.system_actor(), sorted(stick.glob(f"{TOWNSHIPS[0][2]}-*.xfsync")))

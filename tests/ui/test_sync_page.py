@@ -75,7 +75,8 @@ def test_township_enrols_and_exports_to_the_chosen_folder(main_window, qtbot, ws
     said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton))
     (written,) = list(stick.iterdir())
     assert written.name.startswith("330106101000-000001-") and written.name in said and "已读回校验" in said
-    qtbot.waitUntil(lambda: page.partners.item(0, 4).text() == "1 / 0", timeout=10_000)
+    qtbot.waitUntil(lambda: page.partners.item(0, 5).text() == "1 / 0", timeout=10_000)
+    assert page.partners.item(0, 4).text().startswith("2026-")  # when it was exported
     assert not page.progress.isVisible()
 
     # The county can read what the page wrote.
@@ -95,7 +96,7 @@ def test_a_cancelled_export_writes_nothing(main_window, qtbot, ws, county_ws, tm
     assert list(stick.iterdir()) == []
     page.refresh()
     qtbot.waitUntil(lambda: page.partners.rowCount() == 1, timeout=10_000)
-    assert page.partners.item(0, 4).text() == "0 / 0"  # nothing recorded as sent
+    assert page.partners.item(0, 5).text() == "0 / 0"  # nothing recorded as sent
     assert page.export_button.isEnabled() and not page.cancel_button.isVisible()
 
 
@@ -130,7 +131,7 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     assert preview_rows(page)[0][7] == "缺第 1 号" and page.importer.force_gap.isVisible()
     refused = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
     assert "第 1 号尚未导入" in refused
-    assert page.partners.item(0, 5).text() == "0"
+    assert page.partners.item(0, 6).text() == "0"
 
     # Both, in order: the dry run counts the rows (nothing kept), then the import keeps them.
     message_after(page, qtbot, lambda: page.importer.import_files([first, second]))
@@ -138,11 +139,11 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     assert [r[1] for r in rows] == ["1", "2"] and [r[7] for r in rows] == ["可导入", "可导入"]
     assert rows[0][0] == "某某县某某镇人民政府" and int(rows[0][2]) > 0  # new rows of the first package
     assert not page.importer.force_gap.isVisible()
-    assert page.partners.item(0, 5).text() == "0"  # the preview kept nothing
+    assert page.partners.item(0, 6).text() == "0"  # the preview kept nothing
     said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
     assert f"{first.name}：已导入" in said and f"{second.name}：已导入" in said
-    qtbot.waitUntil(lambda: page.partners.item(0, 5).text() == "2", timeout=10_000)
-    assert page.partners.item(0, 7).text() == "无"
+    qtbot.waitUntil(lambda: page.partners.item(0, 6).text() == "2", timeout=10_000)
+    assert page.partners.item(0, 8).text() == "无"
     message_after(page, qtbot, lambda: page.importer.import_files([first]))
     assert preview_rows(page)[0][7] == "此前已导入"
     again = message_after(page, qtbot, page.importer.confirm_import)

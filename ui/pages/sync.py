@@ -29,7 +29,7 @@ from ui.widgets.drives import removable_drives
 from ui.widgets.sync_import import ImportPanel, missing_text
 
 LEVEL_LABELS = {OfficeLevel.TOWNSHIP: "乡镇（街道）", OfficeLevel.COUNTY: "县信访局（汇总）"}
-PARTNER_HEADERS = ("单位", "区划代码", "密钥指纹", "登记时间", "已发出 / 对方已确认", "已收到序号", "最后导入",
+PARTNER_HEADERS = ("单位", "区划代码", "密钥指纹", "登记时间", "最后导出", "已发出 / 对方已确认", "已收到序号", "最后导入",
                    "缺号")
 TABLE_LABELS = {
     "office": "单位", "user_account": "用户", "village": "村（社区）", "responsible_unit": "责任单位",
@@ -176,7 +176,7 @@ class SyncPage(Page):
         self.partners.setRowCount(len(partners))
         for r, p in enumerate(partners):
             cells = (p.name + ("" if p.active else "（已停用）"), p.division_code, p.fingerprint, _when(p.enrolled_at),
-                     f"{p.last_sent} / {p.last_acked}", str(p.last_received), _when(p.last_import_at),
+                     _when(p.last_export_at), f"{p.last_sent} / {p.last_acked}", str(p.last_received), _when(p.last_import_at),
                      missing_text(p.missing))
             for c, text in enumerate(cells):
                 self.partners.setItem(r, c, QTableWidgetItem(text))
