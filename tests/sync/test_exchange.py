@@ -18,6 +18,7 @@ from app.services.workspace import Workspace
 from app.sync.conflicts import open_conflicts, resolve
 from app.sync.county import cross_township_persons
 from app.sync.envelope import write_package
+from app.sync.links import partner_links
 from db.models import (
     Assignment, Contact, Matter, MatterPetitioner, Person, Supervision, SyncConflict, SyncImport, SyncLink,
     SyncSent,
@@ -122,6 +123,11 @@ def test_gap_waits_unless_forced_and_an_older_package_after_a_newer_one_is_super
         assert session.get(Matter, matter_1).title == "第一件（改）"
         assert session.get(Matter, matter_2) is not None
 
+    with county.read(county.system_actor()) as uow:
+        [link] = partner_links(uow)
+    assert (link.division_code, link.last_received, link.missing) == ("330106101000", 2, (1,))
+    assert link.last_import_at is not None
+
     late = receive(county, one.path)
     assert late.status == "superseded"
     with county.database.read() as session:
@@ -152,6 +158,7 @@ def test_conflicts_are_queued_and_parallel_changes_both_kept(pair, tmp_path):
         assert parallel.field == "notes" and parallel.resolved_at is not None
     with county.read(county.system_actor()) as uow:
         [conflict] = open_conflicts(uow)
+        assert partner_links(uow)[0].open_conflicts == 1
     assert (conflict.table, conflict.row_id, conflict.field) == ("person", same, "address")
     assert (conflict.local_value, conflict.incoming_value) == ("县里核实的地址", "镇里登记的地址")
 
