@@ -35,11 +35,13 @@ def office(folder: Path, name: str, code: str, level: OfficeLevel) -> Workspace:
 
 
 def rows(n: int):  # type: ignore[no-untyped-def]
-    at = datetime(2026, 11, 23, 2, tzinfo=timezone.utc)
+    """Rows as the exporter hands them over: values already JSON-safe (db/row_codec.py)."""
+    at = datetime(2026, 11, 23, 2, tzinfo=timezone.utc).isoformat()
+    office = str(uuid.UUID(int=1))
     for i in range(n):
-        yield {"id": uuid.UUID(int=i), "office_id": uuid.UUID(int=1), "contact_at": at, "channel": "visit",
+        yield {"id": str(uuid.UUID(int=i)), "office_id": office, "contact_at": at, "channel": "visit",
                "content": f"反映村里征地补偿款未按时发放，第{i}次来访，要求乡政府尽快协调解决并书面答复。",
-               "headcount": 1, "is_repeat": i % 3 == 0, "matter_id": uuid.UUID(int=i // 2), "_deleted": False}
+               "headcount": 1, "is_repeat": i % 3 == 0, "matter_id": str(uuid.UUID(int=i // 2))}
 
 
 def main() -> int:
@@ -54,11 +56,12 @@ def main() -> int:
             back = join_county(uow, card)
         with county.write(county.system_actor()) as uow:
             admit_township(uow, back)
+        prepared = list(rows(n))  # made before the clock starts: the envelope's own cost is timed
         started = time.perf_counter()
         with town.write(town.system_actor()) as uow:
             (receiver,) = active_partners(uow.session)
             path = write_package(uow.session, base, receiver=receiver, sequence=1, acked_sequence=None,
-                                 tables={"contact": rows(n)})
+                                 tables={"contact": prepared})
         written = time.perf_counter() - started
         started = time.perf_counter()
         with county.read(county.system_actor()) as uow, open_package(uow.session, path) as package:
