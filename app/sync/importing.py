@@ -308,6 +308,7 @@ class _Applier:
         if self.connection.dialect.name != "postgresql":
             self.connection.execute(table.insert(), rows)
             return
+        import psycopg
         from psycopg.types.json import Json
 
         columns = list(table.columns)
@@ -316,13 +317,17 @@ class _Applier:
         pick = itemgetter(*names)
         raw = self.connection.connection.driver_connection
         quoted = ", ".join(f'"{n}"' for n in names)
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-            for row in rows:
-                values = list(pick(row))  # every column: the sender runs the same format version
-                for i in wrapped:
-                    if values[i] is not None:
-                        values[i] = Json(values[i])
-                copy.write_row(values)
+        statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    values = list(pick(row))  # every column: the sender runs the same format version
+                    for i in wrapped:
+                        if values[i] is not None:
+                            values[i] = Json(values[i])
+                    copy.write_row(values)
+        except psycopg.IntegrityError as exc:  # the driver's own: give it SQLAlchemy's shape like INSERT's
+            raise IntegrityError(statement, None, exc) from exc
 
     def note_new(self, table: str, row: dict[str, Any]) -> None:
         if table == "assignment":
