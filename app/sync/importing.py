@@ -37,7 +37,7 @@ from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
 from db.models import (
-    Assignment, ContactPerson, Document, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
+    ContactPerson, Document, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
 from db.row_codec import TableCodec
 
