@@ -18,6 +18,7 @@ from app.services.workspace import Workspace
 from app.sync.conflicts import open_conflicts, resolve
 from app.sync.county import cross_township_persons
 from app.sync.envelope import write_package
+from app.sync.exporting import pending_changes
 from app.sync.links import partner_links
 from db.models import (
     Assignment, Contact, Matter, MatterPetitioner, Person, Supervision, SyncConflict, SyncImport, SyncLink,
@@ -71,8 +72,9 @@ def test_rows_arrive_once_and_a_reimport_changes_nothing(pair, tmp_path):
     county, township = pair
     register(township, township.system_actor(), "反映征地补偿款未到位")
     register(township, township.system_actor(), "反映村道损坏", name="李四")
+    [pending] = pending_changes(township, township.system_actor()).values()
     [first] = send(township, tmp_path / "stick")
-    assert first.rows["contact"] == 2 and first.rows["person"] == 2
+    assert first.rows["contact"] == 2 and first.rows["person"] == 2 and pending == first.rows
 
     dry = receive(county, first.path, dry_run=True)
     assert dry.status == "dry_run" and dry.tables["contact"]["new"] == 2
