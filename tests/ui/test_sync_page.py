@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from sqlalchemy import select
 
-from app.domain.enums import OfficeLevel
+from app.domain.enums import OfficeLevel, Role
 from app.services.workspace import Workspace, actor_for
 from app.sync.enrolment import admit_township_file, write_county_card
 from app.sync.exporting import export_packages
@@ -101,6 +101,14 @@ def test_a_cancelled_export_writes_nothing(main_window, qtbot, ws, county_ws, tm
 
 
 @pytest.fixture
+def township_in(template_dir, tmp_path):
+    """A township data folder beside the county's (the main window shows the county)."""
+    workspace = Workspace.open(shutil.copytree(template_dir, tmp_path / "township"), clock=Clock())
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
 def county_window(qtbot, qapp, county_ws, monkeypatch):
     apply_theme(qapp)
     monkeypatch.setattr("ui.app.show_domain_error", lambda _parent, error: None)
@@ -113,14 +121,10 @@ def county_window(qtbot, qapp, county_ws, monkeypatch):
     window.ctx.runner.wait()
 
 
-def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, county_ws, template_dir, tmp_path):
-    township = Workspace.open(shutil.copytree(template_dir, tmp_path / "township"), clock=Clock())
-    try:
-        enrol(county_ws, township)
-        first = export_packages(township, township.system_actor(), tmp_path)[0].path
-        second = export_packages(township, township.system_actor(), tmp_path)[0].path
-    finally:
-        township.close()
+def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, county_ws, township_in, tmp_path):
+    enrol(county_ws, township_in)
+    first = export_packages(township_in, township_in.system_actor(), tmp_path)[0].path
+    second = export_packages(township_in, township_in.system_actor(), tmp_path)[0].path
     page = sync_page(county_window, qtbot)
     assert page.admit_button.isVisible() and page.card_button.isVisible() and not page.join_button.isVisible()
     assert page.partners.item(0, 1).text() == "330106101000"
@@ -148,3 +152,27 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     assert preview_rows(page)[0][7] == "此前已导入"
     again = message_after(page, qtbot, page.importer.confirm_import)
     assert "此前已导入过" in again
+
+
+def test_county_can_deactivate_a_township(county_window, qtbot, county_ws, township_in):
+    enrol(county_ws, township_in)
+    page = sync_page(county_window, qtbot)
+    qtbot.waitUntil(lambda: page.partners.rowCount() == 1, timeout=10_000)
+    partner = page.overview.partners[0]
+    said = message_after(page, qtbot, lambda: page.deactivate(partner.id, partner.name))
+    assert "已停用" in said
+    qtbot.waitUntil(lambda: page.partners.item(0, 0).text().endswith("（已停用）"), timeout=10_000)
+    assert not page.export_button.isEnabled()  # no active township left to write to
+
+
+def test_a_receptionist_sees_the_page_but_cannot_exchange(qtbot, qapp, ws, actors, county_ws):
+    enrol(county_ws, ws)
+    apply_theme(qapp)
+    window = open_main_window(ws, actors[Role.RECEPTIONIST])
+    qtbot.addWidget(window)
+    window.show()
+    page = sync_page(window, qtbot)
+    assert page.partners.rowCount() == 1
+    for button in (page.export_button, page.importer.choose_button, page.join_button, page.deactivate_button):
+        assert not button.isEnabled()
+    window.ctx.runner.wait()

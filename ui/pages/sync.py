@@ -8,18 +8,20 @@ imports their packages or writes return packages. Enrolment files are exchanged 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QMessageBox, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
 from app.domain.enums import OfficeLevel
+from app.domain.permissions import Permission, allows
 from app.errors import DomainError
-from app.sync.enrolment import admit_township_file, join_county_file, write_county_card
+from app.sync.enrolment import admit_township_file, deactivate_partner, join_county_file, write_county_card
 from app.sync.exporting import export_packages, pending_changes
 from app.sync.status import PartnerStatus, SyncOverview, sync_overview
 from ui.context import GuiContext
@@ -51,6 +53,7 @@ class SyncPage(Page):
         self.overview: SyncOverview | None = None
         self.pending: dict[str, dict[str, int]] = {}
         self.token: CancelToken | None = None
+        self.may_manage = allows(ctx.actor.role, Permission.MANAGE_SETTINGS)
         self.last_message = ""
         self.identity = QLabel("正在载入…")
         self.identity.setProperty("role", "hint")
@@ -88,7 +91,11 @@ class SyncPage(Page):
         self.card_button.clicked.connect(self._ask_card)
         self.admit_button = QPushButton("登记乡镇…")
         self.admit_button.clicked.connect(self._ask_admit)
-        for button in (self.join_button, self.card_button, self.admit_button):
+        self.deactivate_button = QPushButton("停用所选单位")
+        self.deactivate_button.setToolTip("电脑丢失或换新后，不再接受该单位用旧密钥签发的同步包")
+        self.deactivate_button.clicked.connect(self._ask_deactivate)
+        for button in (self.join_button, self.card_button, self.admit_button, self.deactivate_button):
+            button.setEnabled(self.may_manage)
             row.addWidget(button)
         return box
 
@@ -164,7 +171,8 @@ class SyncPage(Page):
                 else "尚未登记县信访局：请导入县里提供的登记文件，再把本镇登记文件交回县里。")
             self.importer.hint.setText("导入县信访局的回执和交办包（.xfsync）。")
         self._fill_partners(overview.partners)
-        can_send = bool(overview.active_partners)
+        # Exchanging packages and enrolling need 修改设置 (the services refuse it anyway).
+        can_send = bool(overview.active_partners) and self.may_manage
         self.export_button.setEnabled(can_send and self.token is None)
         self.importer.choose_button.setEnabled(can_send)
         if can_send:
@@ -282,6 +290,11 @@ class SyncPage(Page):
     def _admitted(self, card: Any) -> None:
         self._say(f"已登记乡镇：{card.name}（{card.division_code}），指纹 {card.fingerprint}，请电话核对。")
 
+    def deactivate(self, partner_id: uuid.UUID, name: str) -> None:
+        self.ctx.runner.write(lambda uow: deactivate_partner(uow, partner_id),
+                              lambda _none: self._say(f"已停用：{name}，今后不再接受其同步包。"),
+                              changes=frozenset({"sync"}), on_error=self._failed)
+
     def _failed(self, error: DomainError) -> None:
         self._say(error.message, error=True)
 
@@ -292,6 +305,17 @@ class SyncPage(Page):
         self.status.style().polish(self.status)
 
     # --- file dialogs (thin: the work is in the methods above) ---------------------------------
+
+    def _ask_deactivate(self) -> None:
+        row = self.partners.currentRow()
+        if self.overview is None or not 0 <= row < len(self.overview.partners):
+            self._say("请先在表中选中要停用的单位", error=True)
+            return
+        partner = self.overview.partners[row]
+        answer = QMessageBox.question(self, "停用同步单位", f"停用 {partner.name}（{partner.division_code}）？\n"
+                                      "停用后不再接受其同步包；重新登记可恢复。")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.deactivate(partner.id, partner.name)
 
     def _ask_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择导出到的文件夹")
