@@ -21,6 +21,7 @@ from tests.conftest import Clock
 from tests.sync.conftest import COUNTY_CODE, enrol, make_office
 from ui.app import open_main_window
 from ui.theme import apply_theme
+from ui.widgets.drives import removable_drives
 
 
 @pytest.fixture
@@ -176,3 +177,9 @@ def test_a_receptionist_sees_the_page_but_cannot_exchange(qtbot, qapp, ws, actor
     for button in (page.export_button, page.importer.choose_button, page.join_button, page.deactivate_button):
         assert not button.isEnabled()
     window.ctx.runner.wait()
+
+
+def test_the_system_disk_is_never_offered_as_a_usb_drive(qapp):
+    roots = {str(drive.root) for drive in removable_drives()}
+    assert "/" not in roots and str(Path.home()) not in roots
+    assert all(drive.free_bytes >= 0 and drive.text for drive in removable_drives())
