@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 
-from app.domain.enums import OfficeLevel
+from app.domain.enums import MatterSource, OfficeLevel
 from app.domain.permissions import Permission
 from app.services.context import UnitOfWork
 from app.statistics.compute import compute_figures, scope
 from app.statistics.figures import Figures
 from app.statistics.periods import Period
-from db.models import Office, Person
+from db.models import Assignment, Matter, MatterEvent, Office, Person
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,40 @@ def cross_township_persons(uow: UnitOfWork) -> list[CrossTownshipPerson]:
     return [CrossTownshipPerson(number, tuple(dict.fromkeys(n for n, _, _ in items)),
                                 tuple(dict.fromkeys(t for _, t, _ in items)), tuple(p for _, _, p in items))
             for number, items in grouped.items()]
+
+
+@dataclass(frozen=True)
+class AssignmentProgress:
+    """An assignment and the township matter registered from it (None until its package arrives)."""
+
+    assignment_id: uuid.UUID
+    title: str
+    township: str
+    due_on: date | None
+    matter_number: str | None
+    matter_state: str | None
+
+
+def assignment_progress(uow: UnitOfWork) -> list[AssignmentProgress]:
+    """The county's assignments and where each stands in its township."""
+    from app.sync.importing import ASSIGNMENT_KEY
+
+    uow.actor.require(Permission.READ)
+    answered: dict[str, tuple[str, str]] = {}
+    for data, number, state in uow.session.execute(
+            select(MatterEvent.data, Matter.number, Matter.state).join(Matter, Matter.id == MatterEvent.matter_id)
+            .where(MatterEvent.seq == 1, Matter.source == MatterSource.ASSIGNED_DOWN.value)):
+        if isinstance(data, dict) and ASSIGNMENT_KEY in data:
+            answered[data[ASSIGNMENT_KEY]] = (number, state)
+    rows = uow.session.execute(select(Assignment, Office.short_name)
+                               .outerjoin(Office, Office.id == Assignment.to_office_id)
+                               .where(Assignment.office_id == uow.office_id).order_by(Assignment.assigned_on))
+    found = []
+    for assignment, township in rows:
+        number, state = answered.get(str(assignment.id), (None, None))
+        found.append(AssignmentProgress(assignment.id, assignment.title, township or "", assignment.due_on,
+                                        number, state))
+    return found
 
 
 def county_figures(uow: UnitOfWork, period: Period) -> dict[str, Figures]:

@@ -37,11 +37,13 @@ from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
 from db.models import (
-    ContactPerson, Document, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
+    ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
 from db.row_codec import TableCodec
 
 BATCH = 2_000
+# Key in the data of an assigned matter's registration event naming the county's assignment.
+ASSIGNMENT_KEY = "assignment_id"
 # A row whose only difference is when it was stamped is unchanged (shared dictionaries are made per PC).
 _STAMPS = frozenset({"created_at", "updated_at"})
 KINDS = ("new", "updated", "unchanged", "conflicting", "deleted")
@@ -382,10 +384,14 @@ class _Applier:
         from app.services.matters import NewMatter, register_assigned_down
 
         for row in self.new_assignments:
-            register_assigned_down(self.uow, NewMatter(
+            matter = register_assigned_down(self.uow, NewMatter(
                 title=row["title"], matter_type=MatterType(row["matter_type"]), subject_code=row["subject_code"],
                 registered_on=min(row["assigned_on"], self.uow.today()), source=MatterSource.ASSIGNED_DOWN,
                 assigned_by=self.sender.name, assigned_due_on=row["due_on"]))
+            # The registration event names the assignment, so the county can follow its result.
+            first = self.session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id,
+                                                                   MatterEvent.seq == 1)).one()
+            first.data = {**first.data, ASSIGNMENT_KEY: str(row["id"])}
             self.report.assigned_matters += 1
 
     def store_attachments(self) -> None:

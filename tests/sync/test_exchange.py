@@ -16,7 +16,7 @@ from app.services.person_merge import merge_persons
 from app.services.persons import PersonInput, create_person
 from app.services.workspace import Workspace
 from app.sync.conflicts import open_conflicts, resolve
-from app.sync.county import cross_township_persons
+from app.sync.county import assignment_progress, cross_township_persons
 from app.sync.envelope import write_package
 from app.sync.exporting import pending_changes
 from app.sync.links import partner_links
@@ -217,6 +217,7 @@ def test_return_package_assigns_matters_and_supervision_down(pair, tmp_path):
     with township.database.read() as session:
         assigned = session.scalars(select(Matter).where(Matter.source == MatterSource.ASSIGNED_DOWN.value)).one()
         assert (assigned.assigned_by, assigned.assigned_due_on) == ("某某县信访局", date(2026, 12, 20))
+        assigned_number = assigned.number
         supervision = session.scalars(select(Supervision)).one()
         assert supervision.matter_id == matter and supervision.office_id == county.local_office_id()
     assert receive(township, back.path).status == "already"
@@ -224,6 +225,11 @@ def test_return_package_assigns_matters_and_supervision_down(pair, tmp_path):
     # The township's own rows never go back down, the county's never come up.
     [up] = send(township, tmp_path / "s2")
     assert "supervision" not in up.rows and "assignment" not in up.rows
+    receive(county, up.path)
+    with county.read(county.system_actor()) as uow:
+        [progress] = assignment_progress(uow)
+    assert (progress.township, progress.matter_number, progress.matter_state) == (
+        "某某镇", assigned_number, "registered")
     with county.database.read() as session:
         assert session.scalars(select(SyncSent)).one().sequence == 1
 
