@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from app.errors import PackageRejected
+from app.errors import PackageRejected, StorageError
 from app.sync import container
 from app.sync.container import Progress, rejected
 from app.sync.keys import OfficeKeys, ensure_office_keys, office_keys
@@ -183,7 +183,11 @@ def write_package(session: Session, directory: Path, *, receiver: SyncPartner, s
     partial = directory / f".{final.name}.partial"
     # The clear inner zip stays on this PC's temporary folder, never on the USB stick.
     with tempfile.TemporaryFile(prefix="xfsync-") as plain:
-        _build_inner_zip(plain, manifest, tables, attachments, progress)
+        try:
+            _build_inner_zip(plain, manifest, tables, attachments, progress)
+        except OSError as exc:  # the PC's temporary folder is full, an attachment file is missing, ...
+            raise StorageError("package_build", f"同步包无法生成：{exc.strerror}（{exc.filename or '临时文件夹'}）",
+                               field="directory") from exc
         size = plain.tell()
         plain.seek(0)
         try:
@@ -196,19 +200,27 @@ def write_package(session: Session, directory: Path, *, receiver: SyncPartner, s
             container.fsync_directory(directory)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise PackageRejected("write_failed", f"同步包无法写入 {directory}（{exc.strerror}）：请检查 U 盘"
-                                                  "是否已插好、是否写保护或已满", field="directory") from exc
+            raise StorageError("write_failed", f"同步包无法写入 {directory}（{exc.strerror}）：请检查 U 盘"
+                                               "是否已插好、是否写保护或已满", field="directory") from exc
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-    _read_back(final, keys)
+    read_back(final, keys)
     return final
 
 
-def _read_back(path: Path, keys: OfficeKeys) -> None:
-    """The file on the stick is complete and carries our valid signature (a pulled stick fails here)."""
-    header = container.read_header(path)
-    container.verify_signature(path, header, keys.signing_public, "本单位")
+def read_back(path: Path, keys: OfficeKeys) -> None:
+    """The file on the stick is complete and carries our valid signature; a bad one is removed."""
+    try:
+        header = container.read_header(path)
+        container.verify_signature(path, header, keys.signing_public, "本单位")
+    except PackageRejected as exc:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # the stick is gone: the receiver refuses the damaged file anyway
+        raise StorageError("verify_failed", f"同步包写入后读回校验失败（{exc.message}）：U 盘可能已拔出或损坏，"
+                                            "请换一个 U 盘重新导出", field="directory") from exc
 
 
 # --- opening ---------------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.domain.enums import OfficeLevel
-from app.errors import OperationCancelled, PackageRejected
+from app.errors import OperationCancelled, PackageRejected, StorageError
 from app.services.workspace import Workspace
 from app.sync.enrolment import deactivate_partner, join_county, own_card
-from app.sync.envelope import open_package, write_package
+from app.sync.envelope import open_package, read_back, write_package
+from app.sync.keys import office_keys
 from tests.sync import crafting
 from tests.sync.conftest import OTHER_COUNTY_CODE, enrol, partner
 
@@ -298,9 +299,33 @@ def test_cancelled_export_leaves_nothing_on_the_stick(enrolled, tmp_path):
 
 def test_write_to_a_missing_drive_is_a_clear_error(enrolled, tmp_path):
     county, township = enrolled
-    with pytest.raises(PackageRejected) as caught:
+    with pytest.raises(StorageError) as caught:
         export(township, county, tmp_path / "removed-stick")
     assert caught.value.code == "write_failed" and "U 盘" in caught.value.message
+
+
+def test_a_missing_attachment_file_is_named(enrolled, tmp_path):
+    county, township = enrolled
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with pytest.raises(StorageError) as caught:
+        export(township, county, stick, attachments=[("ab.pdf", tmp_path / "gone.pdf")])
+    assert caught.value.code == "package_build" and "gone.pdf" in caught.value.message
+    assert list(stick.iterdir()) == []
+
+
+def test_a_package_damaged_on_the_stick_fails_the_read_back_and_is_removed(enrolled, good):
+    """What write_package does after the rename, on a file the stick gave back damaged."""
+    _, township = enrolled
+    data = bytearray(good.read_bytes())
+    data[40:44] = b"\0\0\0\0"
+    good.write_bytes(bytes(data))
+    with township.read(township.system_actor()) as uow:
+        keys = office_keys(uow.session, township.local_office_id())
+    with pytest.raises(StorageError) as caught:
+        read_back(good, keys)
+    assert caught.value.code == "verify_failed" and "读回校验失败" in caught.value.message
+    assert not good.exists()
 
 
 def test_rewriting_a_sequence_replaces_the_file_atomically(enrolled, tmp_path):
