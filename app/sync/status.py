@@ -1,9 +1,13 @@
-"""What the 数据同步 page shows: this office's sync identity and its enrolled partners."""
+"""What the 数据同步 page shows: this office's sync identity and its enrolled partners.
+
+Package sequences per partner come from app/sync/links.py; this adds who the partners are (with
+the key fingerprints the clerks compare), the ones deactivated, and when we last wrote to each.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,7 +16,8 @@ from app.domain.enums import OfficeLevel
 from app.services.context import UnitOfWork
 from app.sync.envelope import local_office
 from app.sync.keys import fingerprint, office_keys
-from db.models import SyncLink, SyncPartner, SyncSent
+from app.sync.links import LinkStatus, partner_links
+from db.models import SyncPartner, SyncSent
 
 
 @dataclass(frozen=True)
@@ -24,12 +29,8 @@ class PartnerStatus:
     fingerprint: str
     enrolled_at: datetime
     active: bool
-    last_sent: int = 0  # our last package to them
-    last_acked: int = 0  # ... of which they confirmed every one up to this
-    last_export_at: datetime | None = None
-    last_received: int = 0  # their highest package imported here
-    last_import_at: datetime | None = None
-    missing: list[int] = field(default_factory=list)  # their numbers below last_received not imported
+    link: LinkStatus | None  # None for a deactivated partner
+    last_export_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -50,25 +51,16 @@ class SyncOverview:
         return next((p for p in self.active_partners if p.level is OfficeLevel.COUNTY), None)
 
 
-def _status(p: SyncPartner, link: SyncLink | None, exported_at: datetime | None) -> PartnerStatus:
-    base = PartnerStatus(p.id, p.name, p.division_code, OfficeLevel(p.level),
-                         fingerprint(p.signing_public, p.encryption_public), p.enrolled_at, p.active)
-    if link is None:
-        return base
-    received = set(link.received or [])
-    return replace(base, last_sent=link.last_sent_seq, last_acked=link.last_acked_seq, last_export_at=exported_at,
-                   last_received=link.last_received_seq, last_import_at=link.last_import_at,
-                   missing=[n for n in range(1, link.last_received_seq) if n not in received])
-
-
 def sync_overview(uow: UnitOfWork) -> SyncOverview:
     office = local_office(uow.session)
     keys = office_keys(uow.session, office.id)
-    links = {link.partner_id: link for link in uow.session.scalars(select(SyncLink))}
+    links = {link.division_code: link for link in partner_links(uow)}
     exported = dict(uow.session.execute(select(SyncSent.partner_id, func.max(SyncSent.created_at))
                                         .group_by(SyncSent.partner_id)).all())
     partners = [
-        _status(p, links.get(p.id), exported.get(p.id))
+        PartnerStatus(p.id, p.name, p.division_code, OfficeLevel(p.level),
+                      fingerprint(p.signing_public, p.encryption_public), p.enrolled_at, p.active,
+                      links.get(p.division_code) if p.active else None, exported.get(p.id))
         for p in uow.session.scalars(select(SyncPartner).order_by(SyncPartner.active.desc(),
                                                                   SyncPartner.division_code))
     ]

@@ -148,7 +148,7 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     said = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
     assert f"{first.name}：已导入" in said and f"{second.name}：已导入" in said
     qtbot.waitUntil(lambda: page.partners.item(0, 6).text() == "2", timeout=10_000)
-    assert page.partners.item(0, 8).text() == "无"
+    assert page.partners.item(0, 8).text() == "无" and page.partners.item(0, 9).text() == "0"
     message_after(page, qtbot, lambda: page.importer.import_files([first]))
     assert preview_rows(page)[0][7] == "此前已导入"
     again = message_after(page, qtbot, page.importer.confirm_import)
@@ -163,6 +163,7 @@ def test_county_can_deactivate_a_township(county_window, qtbot, county_ws, towns
     said = message_after(page, qtbot, lambda: page.deactivate(partner.id, partner.name))
     assert "已停用" in said
     qtbot.waitUntil(lambda: page.partners.item(0, 0).text().endswith("（已停用）"), timeout=10_000)
+    assert page.partners.item(0, 5).text() == "—"  # no exchange with a deactivated office
     assert not page.export_button.isEnabled()  # no active township left to write to
 
 

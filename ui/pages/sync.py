@@ -32,7 +32,7 @@ from ui.widgets.sync_import import ImportPanel, missing_text
 
 LEVEL_LABELS = {OfficeLevel.TOWNSHIP: "乡镇（街道）", OfficeLevel.COUNTY: "县信访局（汇总）"}
 PARTNER_HEADERS = ("单位", "区划代码", "密钥指纹", "登记时间", "最后导出", "已发出 / 对方已确认", "已收到序号", "最后导入",
-                   "缺号")
+                   "缺号", "待核对冲突")
 TABLE_LABELS = {
     "office": "单位", "user_account": "用户", "village": "村（社区）", "responsible_unit": "责任单位",
     "subject": "问题分类", "person": "信访人", "person_phone": "联系电话", "person_tag": "人员标记",
@@ -183,9 +183,13 @@ class SyncPage(Page):
     def _fill_partners(self, partners: list[PartnerStatus]) -> None:
         self.partners.setRowCount(len(partners))
         for r, p in enumerate(partners):
+            link = p.link
             cells = (p.name + ("" if p.active else "（已停用）"), p.division_code, p.fingerprint, _when(p.enrolled_at),
-                     _when(p.last_export_at), f"{p.last_sent} / {p.last_acked}", str(p.last_received), _when(p.last_import_at),
-                     missing_text(p.missing))
+                     _when(p.last_export_at),
+                     f"{link.last_sent} / {link.last_acknowledged}" if link else "—",
+                     str(link.last_received) if link else "—", _when(link.last_import_at if link else None),
+                     missing_text(list(link.missing)) if link else "—",
+                     str(link.open_conflicts) if link else "—")
             for c, text in enumerate(cells):
                 self.partners.setItem(r, c, QTableWidgetItem(text))
 
