@@ -50,3 +50,12 @@ class StorageError(DomainError):
 
 class DataFileError(DomainError):
     """A shipped or admin-edited data file (holiday table, dictionary) is malformed."""
+
+
+class PackageRejected(DomainError):
+    """A sync package was refused (damaged, forged, not for us, from an unknown office, ...): nothing
+    of it was imported."""
+
+
+class OperationCancelled(DomainError):
+    """The user cancelled a long operation; whatever it had written is rolled back or removed."""

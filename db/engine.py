@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import change_log
+
 BUSY_TIMEOUT_MS = 15_000
 WAL_ATTEMPTS = 100
 # The lock the audit trail takes on its chain head anyway (app/services/audit.py): every write records.
@@ -75,6 +77,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        change_log.install()
         self.engine = create_db_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.errors import DomainError
+from app.errors import DomainError, OperationCancelled
 from app.services.context import Actor, UnitOfWork
 from app.services.workspace import Workspace
 
@@ -134,3 +134,37 @@ class OpRunner(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued jobs finish (used at exit and by tests)."""
         return self._pool.waitForDone(msecs)
+
+
+class _ProgressRelay(QObject):
+    """Lives on the UI thread; a worker's emit arrives there queued."""
+
+    progress = Signal(int, int)
+
+
+def run_cancellable(runner: OpRunner, work: Callable[[Callable[[int, int], None]], T], on_done: Callable[[T], None],
+                    *, on_progress: Callable[[int, int], None], on_error: Callable[[DomainError], None] | None = None,
+                    changes: frozenset[str] = frozenset()) -> CancelToken:
+    """Run ``work(progress)`` off the UI thread; ``progress`` reports and, once the returned token is
+    cancelled, raises OperationCancelled inside the work (which then rolls back and cleans up)."""
+    token = CancelToken()
+    relay = _ProgressRelay(runner)
+    relay.progress.connect(on_progress)
+
+    def progress(done: int, total: int) -> None:
+        if token.cancelled:
+            raise OperationCancelled("cancelled", "已取消，未写入任何数据")
+        relay.progress.emit(done, total)
+
+    def finished(result: T) -> None:
+        relay.deleteLater()
+        on_done(result)
+        if changes:
+            runner.changes.changed.emit(changes)
+
+    def failed(error: DomainError) -> None:
+        relay.deleteLater()
+        (on_error or runner._on_domain_error)(error)
+
+    runner.run(lambda: work(progress), finished, on_error=failed)
+    return token

@@ -27,7 +27,9 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import commands_backup, commands_notice, commands_query, commands_report, commands_setup
+    from app.cli import (
+        commands_backup, commands_notice, commands_query, commands_report, commands_setup, commands_sync,
+    )
 
     common = _common()
     parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_report.register(sub, common)
     commands_notice.register(sub, common)
     commands_backup.register(sub, common)
+    commands_sync.register(sub, common)
     return parser
 
 

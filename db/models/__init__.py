@@ -18,11 +18,16 @@ from db.models.office import (
 )
 from db.models.persons import Person, PersonMerge, PersonPhone, PersonTag
 from db.models.reports import ImportRecord, ReportCorrection, ReportSubmission
+from db.models.sync_partner import OfficeKey, SyncPartner
+from db.models.sync_state import (
+    Assignment, SyncChange, SyncConflict, SyncImport, SyncLink, SyncLocalEdit, SyncSent,
+)
 
 __all__ = [
-    "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "Document", "ImportRecord", "Matter",
-    "MatterDeadline", "MatterEvent", "MatterPetitioner", "Meta", "NumberSeries", "Office",
+    "Assignment", "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "Document", "ImportRecord", "Matter",
+    "MatterDeadline", "MatterEvent", "MatterPetitioner", "Meta", "NumberSeries", "Office", "OfficeKey",
     "Person", "PersonMerge", "PersonPhone", "PersonTag", "ReportCorrection", "ReportSubmission",
     "ResponsibleUnit", "Setting", "Subject",
-    "Supervision", "UserAccount", "Village", "subject_id",
+    "Supervision", "SyncChange", "SyncConflict", "SyncImport", "SyncLink", "SyncLocalEdit", "SyncPartner",
+    "SyncSent", "UserAccount", "Village", "subject_id",
 ]

@@ -1,0 +1,131 @@
+"""Which rows a package carries: what the sender owns and changed since the receiver's acknowledgement.
+
+A township sends every row it owns (its office, users without passwords, villages, units, persons,
+contacts, matters with their events, clocks and documents, attachments, merges). The county sends a
+township only what concerns it: the county's office row, assignments to that township, supervision
+of that township's matters, and the dictionaries (subject tree, the county's responsible units).
+Deleted rows travel as tombstones ``{"id": ..., "_deleted": true}``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, and_, func, select, true
+from sqlalchemy.orm import Session
+
+from app.domain.enums import OfficeLevel
+from db.change_log import synced_tables
+from db.models import Assignment, Matter, Supervision, SyncChange
+from db.row_codec import TableCodec
+
+TOMBSTONE = "_deleted"
+BATCH = 5_000
+# Columns never sent: a user row travels so records can name who acted, never to log in with.
+_BLANKED = {"user_account": {"password_hash": None, "failed_logins": 0, "locked_until": None}}
+# What the county sends down, per table (a township sends every table it owns rows of).
+_COUNTY_TABLES = ("office", "subject", "responsible_unit", "assignment", "supervision")
+# Tables only the county writes: a township never sends them.
+_COUNTY_ONLY = ("subject", "assignment")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who sends to whom: the change-log range and the receiver the rows are meant for."""
+
+    local_office_id: uuid.UUID
+    local_level: OfficeLevel
+    receiver_id: uuid.UUID
+    since: int
+    upto: int
+
+
+def current_change(session: Session) -> int:
+    return int(session.execute(select(func.coalesce(func.max(SyncChange.seq), 0))).scalar_one())
+
+
+def tables_for(level: OfficeLevel) -> list[Table]:
+    """The tables an office of this level sends, parents first."""
+    tables = synced_tables()
+    if level is OfficeLevel.COUNTY:
+        return [t for t in tables if t.name in _COUNTY_TABLES]
+    return [t for t in tables if t.name not in _COUNTY_ONLY]
+
+
+def _receiver_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
+    """The county sends a township only rows that concern it."""
+    if scope.local_level is not OfficeLevel.COUNTY:
+        return true()
+    if table.name == "assignment":
+        return Assignment.__table__.c.to_office_id == scope.receiver_id
+    if table.name == "supervision":
+        return Supervision.__table__.c.matter_id.in_(
+            select(Matter.id).where(Matter.office_id == scope.receiver_id))
+    return true()
+
+
+def _owner_filter(table: Table, scope: Scope) -> ColumnElement[bool]:
+    if table.name == "subject":  # shared dictionary: the county is its keeper
+        return SyncChange.office_id.is_(None)
+    return SyncChange.office_id == scope.local_office_id
+
+
+def _changed(table: Table, scope: Scope) -> ColumnElement[bool]:
+    return and_(SyncChange.table_name == table.name, SyncChange.seq > scope.since, SyncChange.seq <= scope.upto,
+                _owner_filter(table, scope))
+
+
+def live_rows_query(table: Table, scope: Scope) -> Select[Any]:
+    return (select(table).join(SyncChange, and_(SyncChange.row_id == table.c.id, _changed(table, scope)))
+            .where(~SyncChange.deleted, _receiver_filter(table, scope)).order_by(SyncChange.seq, table.c.id))
+
+
+def count_changes(session: Session, scope: Scope) -> dict[str, int]:
+    """Rows per table a package for ``scope`` would carry, tombstones included (the 数据同步 page)."""
+    counts: dict[str, int] = {}
+    for table in tables_for(scope.local_level):
+        live = session.execute(select(func.count()).select_from(live_rows_query(table, scope).subquery())).scalar_one()
+        dead = session.execute(select(func.count()).where(_changed(table, scope), SyncChange.deleted)).scalar_one()
+        if live or dead:
+            counts[table.name] = int(live) + int(dead)
+    return counts
+
+
+def tombstone_counts(session: Session, scope: Scope) -> dict[str, int]:
+    """Deleted rows per table (in the manifest, so the importer's deletion pass skips tables without)."""
+    counts = {}
+    for table in tables_for(scope.local_level):
+        n = session.execute(select(func.count()).where(_changed(table, scope), SyncChange.deleted)).scalar_one()
+        if n:
+            counts[table.name] = int(n)
+    return counts
+
+
+def iter_table(session: Session, table: Table, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The table's changed rows as JSON-safe dicts, then its tombstones."""
+    codec = TableCodec(table)
+    blanked = _BLANKED.get(table.name, {})
+    # Core rows straight off the connection, streamed: no ORM layer for what is only copied out.
+    connection = session.connection()
+    streamed = {"stream_results": True, "max_row_buffer": BATCH}
+    result = connection.execute(live_rows_query(table, scope).execution_options(**streamed))
+    for row in result.mappings():
+        data = codec.encode(row)
+        data.update(blanked)
+        yield data
+    dead = connection.execute(select(SyncChange.row_id).where(_changed(table, scope), SyncChange.deleted)
+                              .order_by(SyncChange.seq).execution_options(**streamed))
+    for (row_id,) in dead:
+        yield {"id": str(row_id), TOMBSTONE: True}
+
+
+def attachment_hashes(session: Session, scope: Scope) -> list[str]:
+    """The files behind the attachment rows the package carries."""
+    table = next((t for t in tables_for(scope.local_level) if t.name == "attachment"), None)
+    if table is None:
+        return []
+    query = live_rows_query(table, scope).with_only_columns(table.c.sha256).distinct().order_by(None)
+    return sorted(session.scalars(query))

@@ -1,0 +1,194 @@
+"""Benchmark: sync export and import (issue 6). Run by hand; prints one table and the machine.
+
+    .venv/bin/python bench/bench_sync.py                       # full sizes (needs PostgreSQL binaries)
+    .venv/bin/python bench/bench_sync.py --townships 5 --rows-per-township 20000   # a smaller run
+
+1. Export of ``--export-rows`` changed rows (persons, contacts, their links) from a township (SQLite).
+2. Import of ``--townships`` × ``--rows-per-township`` rows into a county hub on PostgreSQL (a throwaway
+   server like the tests', or ``--db URL``), one package per township, each in its own transaction.
+3. Package size per 1,000 contacts, from a township filled with ``load_demo`` (realistic content:
+   persons, matters with events and clocks, documents) and exported in full.
+
+Goals: export of 100,000 rows ≤ 5 s; import of 1,000,000 rows from 20 townships ≤ 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from app.domain.enums import OfficeLevel  # noqa: E402
+from app.services.offices import OfficeSetup, initialise  # noqa: E402
+from app.services.workspace import Workspace  # noqa: E402
+from app.sync.enrolment import admit_township, join_county, own_card  # noqa: E402
+from app.sync.exporting import export_packages  # noqa: E402
+from app.sync.importing import import_package  # noqa: E402
+from db.change_log import stamp  # noqa: E402
+from db.models import Contact, ContactPerson, Person, UserAccount  # noqa: E402
+
+COUNTY_CODE = "330106000000"
+PASSWORD = "bench-12345"
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张"
+CONTENT = "反映本村土地承包经营权流转后租金长期未兑付，多次找村委会未果，请求协调解决。"
+
+
+def office(folder: Path, name: str, code: str, level: OfficeLevel, url: str | None = None) -> Workspace:
+    ws = Workspace.open(folder, url)
+    initialise(ws, OfficeSetup(name=name, division_code=code, admin_login="admin", admin_name="管理员",
+                               admin_password=PASSWORD, level=level))
+    return ws
+
+
+def enrol(county: Workspace, township: Workspace) -> None:
+    with county.write(county.system_actor()) as uow:
+        card = own_card(uow.session)
+    with township.write(township.system_actor()) as uow:
+        back = join_county(uow, card)
+    with county.write(county.system_actor()) as uow:
+        admit_township(uow, back)
+
+
+def fill(ws: Workspace, rows: int, seed: int) -> int:
+    """About ``rows`` rows as a third each of persons, contacts and links, stamped as changed; returns contacts."""
+    contacts = rows // 3
+    office_id = ws.local_office_id()
+    with ws.database.write() as session:
+        clerk = session.scalars(select(UserAccount.id).where(UserAccount.office_id == office_id)).first()
+        start = datetime(2026, 1, 1, 8, 0)
+        for first in range(0, contacts, 5000):
+            chunk = range(first, min(first + 5000, contacts))
+            people = [{"id": uuid.uuid4(), "office_id": office_id, "name": SURNAMES[(i + seed) % 24] + "某某",
+                       "name_initials": "mm", "name_pinyin": "moumou", "address": f"某某村 {i} 号",
+                       "ethnicity": "", "follow_up_officer": "", "notes": ""} for i in chunk]
+            visits = [{"id": uuid.uuid4(), "office_id": office_id, "number": f"DJ2026-{i + 1:06d}",
+                       "channel": "visit", "contact_at": start + timedelta(minutes=7 * i), "headcount": 1,
+                       "receiving_clerk_id": clerk, "content": CONTENT, "is_repeat": False,
+                       "repeat_suggested": False, "repeat_override_reason": "", "leader_reception": False,
+                       "leader_name": "", "anonymous": False, "threat": False, "confidential": False,
+                       "purpose": ""} for i in chunk]
+            links = [{"id": uuid.uuid4(), "office_id": office_id, "contact_id": c["id"], "person_id": p["id"],
+                      "position": 0} for c, p in zip(visits, people)]
+            for table, batch in ((Person.__table__, people), (Contact.__table__, visits),
+                                 (ContactPerson.__table__, links)):
+                session.execute(table.insert(), batch)
+                stamp(session.connection(), [(table.name, r["id"], False, office_id) for r in batch])
+    return contacts
+
+
+def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """(result, wall seconds, this process's CPU seconds): the CPU figure shows what the work costs
+    when other programs share the two cores."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def bench_export(work: Path, rows: int) -> list[str]:
+    county = office(work / "x-county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY)
+    township = office(work / "x-town", "某某县某某镇人民政府", "330106101000", OfficeLevel.TOWNSHIP)
+    enrol(county, township)
+    fill(township, rows, 0)
+    stick = work / "x-stick"
+    stick.mkdir()
+    [result], seconds, cpu = timed(export_packages, township, township.system_actor(), stick)
+    total = sum(result.rows.values())
+    size = result.path.stat().st_size
+    county.close()
+    township.close()
+    return [f"export {total:,} changed rows (township, SQLite)", f"{seconds:.1f} s (CPU {cpu:.1f} s)",
+            f"{total / seconds:,.0f} rows/s; 100,000 rows ≈ {seconds * 100_000 / total:.0f} s; "
+            f"package {size / 1e6:.1f} MB", "≤ 5 s (100,000)"]
+
+
+def bench_import(work: Path, townships: int, rows_each: int, url: str) -> list[str]:
+    county = office(work / "i-county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY, url)
+    packages = []
+    for n in range(townships):
+        code = f"330106{101 + n:03d}000"
+        ws = office(work / f"i-town-{n}", f"某某县第{n + 1}镇人民政府", code, OfficeLevel.TOWNSHIP)
+        enrol(county, ws)
+        fill(ws, rows_each, n)
+        stick = work / f"i-stick-{n}"
+        stick.mkdir()
+        [result] = export_packages(ws, ws.system_actor(), stick)
+        packages.append((result.path, sum(result.rows.values())))
+        ws.close()
+    actor = county.system_actor()
+
+    def import_all() -> None:
+        for path, _ in packages:
+            report = import_package(county, actor, path)
+            assert report.status == "imported", report
+
+    _, seconds, cpu = timed(import_all)
+    total = sum(n for _, n in packages)
+    county.close()
+    goal_rows = 1_000_000
+    projected = seconds * goal_rows / total
+    return [f"import {total:,} rows from {townships} townships (county, PostgreSQL)",
+            f"{seconds:.1f} s (CPU {cpu:.1f} s in the program)",
+            f"{total / seconds:,.0f} rows/s; 1,000,000 rows ≈ {projected:.0f} s at this rate", "≤ 60 s (1,000,000)"]
+
+
+def bench_size(work: Path, contacts: int) -> list[str]:
+    from app.services.demo import load_demo
+
+    county = office(work / "s-county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY)
+    township = office(work / "s-town", "某某县某某镇人民政府", "330106101000", OfficeLevel.TOWNSHIP)
+    enrol(county, township)
+    load_demo(township, township.system_actor(), seed=7, contacts=contacts)
+    stick = work / "s-stick"
+    stick.mkdir()
+    [result] = export_packages(township, township.system_actor(), stick, full=True)
+    size = result.path.stat().st_size
+    county.close()
+    township.close()
+    rows = sum(result.rows.values())
+    return [f"package size, demo township ({contacts} contacts, {rows:,} rows, full)",
+            f"{size / contacts:,.0f} KB / 1,000 contacts",
+            f"{size / 1024:,.0f} KB in all", "—"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--townships", type=int, default=20)
+    parser.add_argument("--rows-per-township", type=int, default=50_000)
+    parser.add_argument("--demo-contacts", type=int, default=300)
+    parser.add_argument("--db", help="PostgreSQL URL of an empty database for the county (default: a throwaway server)")
+    args = parser.parse_args()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average at start {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        work = Path(tmp)
+        results = [bench_export(work, args.export_rows)]
+        if args.db:
+            results.append(bench_import(work, args.townships, args.rows_per_township, args.db))
+        else:
+            from tests.support.postgres import PostgresServer
+
+            with PostgresServer() as server:
+                results.append(bench_import(work, args.townships, args.rows_per_township,
+                                            server.create_database("bench_sync")))
+        results.append(bench_size(work, args.demo_contacts))
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+    print("| measurement | time | detail | goal |")
+    print("|---|---|---|---|")
+    for row in results:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Helpers for the exchange tests: a county hub on SQLite or PostgreSQL, packages carried by hand."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.domain.enums import OfficeLevel
+from app.services.offices import OfficeSetup, initialise
+from app.services.workspace import Workspace
+from app.sync.exporting import ExportResult, export_packages
+from app.sync.importing import ImportReport, import_package
+from db.change_log import synced_tables
+from db.row_codec import TableCodec
+from tests.conftest import PASSWORD, Clock
+from tests.sync.conftest import COUNTY_CODE
+
+# Columns whose values legitimately differ between the sender's and the receiver's copy of a row.
+RECEIVER_SIDE = {"user_account": {"login", "password_hash", "active", "failed_logins", "locked_until"}}
+
+
+def county_on(folder: Path, url: str | None) -> Workspace:
+    ws = Workspace.open(folder, url, clock=Clock())
+    initialise(ws, OfficeSetup(name="某某县信访局", division_code=COUNTY_CODE, admin_login="admin",
+                               admin_name="管理员", admin_password=PASSWORD, level=OfficeLevel.COUNTY))
+    return ws
+
+
+def send(sender: Workspace, folder: Path, **options: object) -> list[ExportResult]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return export_packages(sender, sender.system_actor(), folder, **options)  # type: ignore[arg-type]
+
+
+def receive(receiver: Workspace, path: Path, **options: bool) -> ImportReport:
+    return import_package(receiver, receiver.system_actor(), path, **options)
+
+
+def count(ws: Workspace, model: object, *where: object) -> int:
+    with ws.database.read() as session:
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)))  # type: ignore[arg-type]
+
+
+def owned_rows(ws: Workspace, office_id: uuid.UUID) -> dict[str, dict[str, dict[str, object]]]:
+    """Every synced row the office owns, JSON-encoded, by table and id (to compare two databases)."""
+    found: dict[str, dict[str, dict[str, object]]] = {}
+    with ws.database.read() as session:
+        for table in synced_tables():
+            if table.name in ("subject", "assignment"):
+                continue
+            codec = TableCodec(table)
+            owner = table.c.id if table.name == "office" else table.c.office_id
+            skip = RECEIVER_SIDE.get(table.name, set())
+            found[table.name] = {
+                str(row["id"]): {k: v for k, v in codec.encode(row).items() if k not in skip}
+                for row in session.execute(select(table).where(owner == office_id)).mappings()}
+    return found
