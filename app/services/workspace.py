@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.domain.enums import Role
+from app.domain.permissions import Permission, effective
 from app.errors import NotFound, StorageError
 from app.paths import ATTACHMENTS_DIR, default_database_url, resolve_data_dir
+from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
 from db.engine import Database
@@ -69,9 +71,14 @@ class Workspace:
 
     @contextmanager
     def read(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """A use case that only reads; what it opened or exported is audited once it has succeeded."""
         try:
             with self.database.read() as session:
-                yield UnitOfWork(session, actor, self.clock)
+                uow = UnitOfWork(session, actor, self.clock, writable=False)
+                yield uow
+            if uow.accesses:
+                with self.database.write() as session:
+                    audit.record_accesses(UnitOfWork(session, actor, self.clock), uow.accesses)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
@@ -95,7 +102,9 @@ class Workspace:
 
 
 def actor_for(user: UserAccount) -> Actor:
-    return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
+    role = Role(user.role)
+    overrides = {} if user.read_accusation is None else {Permission.READ_ACCUSATION: user.read_accusation}
+    return Actor(user.id, user.login, user.display_name, role, user.office_id, effective(role, overrides))
 
 
 def _storage_error(exc: OperationalError) -> StorageError:
