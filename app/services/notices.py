@@ -17,15 +17,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.domain.enums import DeliveryMethod, DocumentKind, MatterType
+from app.domain.enums import DeliveryMethod, DocumentKind
 from app.domain.permissions import Permission
 from app.domain.text import clean_content
-from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
+from app.errors import NotFound, StorageError, ValidationError
 from app.notices import forms
 from app.notices.blocks import NoticeDocument
 from app.notices.letters import compose_letter
 from app.notices.render import render_pdf
-from app.services import audit, documents, matter_steps as st, matters, notice_archive, notice_facts
+from app.services import audit, documents, matter_steps as st, matters, notice_archive, notice_facts, secrecy
 from app.services.attachments import attachment_file, store_bytes
 from app.services.context import UnitOfWork
 from app.services.documents import DOCUMENT_LABELS, DocumentInfo
@@ -212,13 +212,9 @@ def _guard_secret(uow: UnitOfWork, kind: DocumentKind, matter_id: uuid.UUID | No
                   issued_by: uuid.UUID | None = None) -> None:
     """Notices of a 检举控告类 matter name the accuser (the referral never does): only users granted
     READ_ACCUSATION, or the clerk who issued the notice, may see or print them."""
-    if matter_id is None or kind is DocumentKind.REFERRAL or uow.actor.may(Permission.READ_ACCUSATION):
+    if matter_id is None or kind is DocumentKind.REFERRAL or issued_by == uow.actor.user_id:
         return
-    if issued_by is not None and issued_by == uow.actor.user_id:
-        return
-    if uow.session.scalar(select(Matter.matter_type).where(Matter.id == matter_id)) == MatterType.ACCUSATION.value:
-        raise PermissionDenied("accusation_document",
-                               "权限不足：检举控告类事项的文书只有获得授权的人员才能查看或打印", field="document_id")
+    secrecy.require_content_access(uow, "matter", matter_id, "文书")
 
 
 def _issued(uow: UnitOfWork, workspace: Workspace, doc: Document, *, reissued: bool) -> IssuedNotice:

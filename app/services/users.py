@@ -61,6 +61,7 @@ def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, pass
 
 
 def list_users(uow: UnitOfWork) -> list[UserInfo]:
+    uow.actor.require(Permission.READ)
     users = uow.session.scalars(
         select(UserAccount).where(~UserAccount.is_system).order_by(UserAccount.login)
     )
