@@ -17,12 +17,13 @@ from app.domain.enums import Role
 from app.domain.permissions import ROLE_LABELS, Permission, allows
 from app.errors import DomainError
 from app.services.passwords import MIN_PASSWORD_LENGTH
+from app.services.context import UnitOfWork
 from app.services.users import UserInfo, change_password, create_user, list_users, reset_password, set_active
 from ui.context import GuiContext
 from ui.widgets.record_table import PayloadRole, Record, RecordTableModel
 
 COLUMNS = ("登录名", "姓名", "角色", "状态")
-PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字"
+PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字，不能与登录名相同"
 
 
 def _password_field() -> QLineEdit:
@@ -230,18 +231,39 @@ class UsersTab(QWidget):
                               changes=frozenset({"user"}), on_error=lambda exc: self._say(exc.message))
 
     def ask_own_password(self) -> FormDialog:
-        dialog = FormDialog(self, f"修改我的密码 — {self.ctx.actor.display_name}", self._change_own)
-        dialog.add("old", "原密码", _password_field())
-        dialog.add("password", "新密码", _password_field())
-        dialog.add("again", "再次输入", _password_field())
-        dialog.form.addRow("", QLabel(PASSWORD_HINT))
-        return self._open(dialog)
+        self.dialog = own_password_dialog(self, self.ctx.actor.display_name, runner_writer(self.ctx),
+                                          lambda: self._say("已修改您的密码。"))
+        return self.dialog
 
-    def _change_own(self, d: FormDialog) -> None:
+
+Writer = Callable[[Callable[[UnitOfWork], object], Callable[[object], None], Callable[[DomainError], None]], None]
+
+
+def runner_writer(ctx: GuiContext) -> Writer:
+    """Run a write on the main window's worker threads, errors back to the dialog."""
+    return lambda fn, done, failed: ctx.runner.write(fn, done, on_error=failed)
+
+
+def own_password_dialog(parent: QWidget, display_name: str, write: Writer, done: Callable[[], None], *,
+                        forced: bool = False) -> FormDialog:
+    """修改我的密码: the old password proves who is asking; ``done`` runs after a successful change."""
+
+    def submit(d: FormDialog) -> None:
         if d.text("password") != d.text("again"):
             d.fail("新密码：两次输入不一致", "again")
             return
         old, new = d.text("old"), d.text("password")
         d.busy()
-        self.ctx.runner.write(lambda uow: change_password(uow, old, new), self._done("已修改您的密码。"),
-                              on_error=d.refused)
+        write(lambda uow: change_password(uow, old, new), lambda _r: (d.accept(), done()), d.refused)
+
+    dialog = FormDialog(parent, f"修改我的密码 — {display_name}", submit)
+    if forced:
+        notice = QLabel("管理员重置了您的密码。请先设置只有您自己知道的新密码，再开始工作。")
+        notice.setWordWrap(True)
+        dialog.form.addRow(notice)
+    dialog.add("old", "原密码", _password_field())
+    dialog.add("password", "新密码", _password_field())
+    dialog.add("again", "再次输入", _password_field())
+    dialog.form.addRow("", QLabel(PASSWORD_HINT))
+    dialog.open()
+    return dialog
