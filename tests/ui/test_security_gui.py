@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 
 from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.services.users import authenticate, reset_password
 from tests.conftest import PASSWORD
 from tests.support.matters import register
@@ -134,3 +135,23 @@ def test_cancelling_the_forced_change_does_not_log_in(qtbot, qapp, ws, reset_han
     login = _login(qtbot, ws)
     login.forced_dialog.reject()
     assert login.actor is None and login.message.text() == "请先修改密码后再登录"
+
+
+def test_administrator_grants_accusation_access_per_user(main_window, qtbot, ws):
+    main_window.show_page("settings")
+    users = main_window.page("settings").users
+    qtbot.waitUntil(lambda: users.loaded, timeout=WAIT)
+    users.select("jingban")
+    row = users.table.selectionModel().selectedRows()[0].row()
+    assert users.model.index(row, 4).data() == "不可查阅"
+    dialog = users.ask_accusation_access()
+    choice = dialog.fields["access"]
+    assert choice.currentText() == "按角色默认"
+    choice.setCurrentIndex(choice.findText("授予查阅"))
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: "下次登录生效" in users.status.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: users.selected_user() is not None and users.selected_user().read_accusation,
+                    timeout=WAIT)
+    row = users.table.selectionModel().selectedRows()[0].row()
+    assert users.model.index(row, 4).data() == "可查阅（已授予）"
+    assert authenticate(ws, "jingban", PASSWORD).may(Permission.READ_ACCUSATION)

@@ -18,11 +18,19 @@ from app.domain.permissions import ROLE_LABELS, Permission, allows
 from app.errors import DomainError
 from app.services.passwords import MIN_PASSWORD_LENGTH
 from app.services.context import UnitOfWork
-from app.services.users import UserInfo, change_password, create_user, list_users, reset_password, set_active
+from app.services.users import (
+    UserInfo, change_password, create_user, list_users, reset_password, set_accusation_access, set_active,
+)
 from ui.context import GuiContext
 from ui.widgets.record_table import PayloadRole, Record, RecordTableModel
 
-COLUMNS = ("登录名", "姓名", "角色", "状态")
+COLUMNS = ("登录名", "姓名", "角色", "状态", "检举控告类")
+ACCUSATION_CHOICES = ((None, "按角色默认"), (True, "授予查阅"), (False, "收回查阅"))
+
+
+def accusation_text(user: UserInfo) -> str:
+    seen = "可查阅" if user.read_accusation else "不可查阅"
+    return seen if user.accusation_override is None else f"{seen}（{'已授予' if user.accusation_override else '已收回'}）"
 PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字，不能与登录名相同"
 
 
@@ -106,6 +114,8 @@ class UsersTab(QWidget):
         self.new_button = QPushButton("新建用户")
         self.reset_button = QPushButton("重置密码")
         self.toggle_button = QPushButton("停用")
+        self.grant_button = QPushButton("检举控告查阅权限…")
+        self.grant_button.clicked.connect(self.ask_accusation_access)
         self.own_button = QPushButton("修改我的密码")
         self.new_button.clicked.connect(self.ask_new_user)
         self.reset_button.clicked.connect(self.ask_reset_password)
@@ -114,7 +124,7 @@ class UsersTab(QWidget):
         self.status = QLabel("" if self.manager else "只有管理员可以新建、停用用户和重置密码。")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.reset_button, self.toggle_button):
+        for button in (self.new_button, self.reset_button, self.toggle_button, self.grant_button):
             button.setVisible(self.manager)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -133,7 +143,8 @@ class UsersTab(QWidget):
         wanted = self._select_after_load or (selected.login if selected is not None else None)
         self._select_after_load = None
         self.model.set_records([
-            Record((u.login, u.display_name, ROLE_LABELS[u.role], "在用" if u.active else "已停用"), u,
+            Record((u.login, u.display_name, ROLE_LABELS[u.role], "在用" if u.active else "已停用",
+                    accusation_text(u)), u,
                    None if u.active else "muted") for u in users])
         if wanted:
             self.select(wanted)
@@ -153,6 +164,7 @@ class UsersTab(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         user = self.selected_user()
         self.reset_button.setEnabled(user is not None)
+        self.grant_button.setEnabled(user is not None)
         # Nobody deactivates the account they are using (the service refuses it too).
         self.toggle_button.setEnabled(user is not None and user.id != self.ctx.actor.user_id)
         self.toggle_button.setText("启用" if user is not None and not user.active else "停用")
@@ -219,6 +231,32 @@ class UsersTab(QWidget):
         d.busy()
         self.ctx.runner.write(lambda uow: reset_password(uow, user.id, password),
                               self._done(f"已重置 {user.login} 的密码，请通知本人登录后修改。", user.login),
+                              changes=frozenset({"user"}), on_error=d.refused)
+
+    def ask_accusation_access(self) -> FormDialog | None:
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = FormDialog(self, f"检举控告查阅权限 — {user.display_name}（{user.login}）",
+                            lambda d: self._set_access(d, user))
+        choice = QComboBox()
+        for value, label in ACCUSATION_CHOICES:
+            choice.addItem(label, value)
+        choice.setCurrentIndex([v for v, _ in ACCUSATION_CHOICES].index(user.accusation_override))
+        dialog.add("access", "检举控告类内容", choice)
+        note = QLabel(f"{ROLE_LABELS[user.role]}默认{'可以' if allows(user.role, Permission.READ_ACCUSATION) else '不能'}"
+                      "查看检举控告类事项的内容和检举人身份。修改在该用户下次登录时生效。")
+        note.setWordWrap(True)
+        dialog.form.addRow(note)
+        return self._open(dialog)
+
+    def _set_access(self, d: FormDialog, user: UserInfo) -> None:
+        choice = d.fields["access"]
+        assert isinstance(choice, QComboBox)
+        granted: bool | None = choice.currentData()
+        d.busy()
+        self.ctx.runner.write(lambda uow: set_accusation_access(uow, user.id, granted),
+                              self._done(f"已调整 {user.login} 的检举控告查阅权限（下次登录生效）。", user.login),
                               changes=frozenset({"user"}), on_error=d.refused)
 
     def toggle_active(self) -> None:
