@@ -24,12 +24,12 @@ from app.excel.xlsx import Column, StreamingWorkbook
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.listing import packed_ids
-from db.models import AuditEvent, Document, Matter, Person, UserAccount
+from db.models import AuditEvent, Contact, Document, Matter, Person, UserAccount
 
 ACTION_LABELS: dict[str, str] = {a.value: label for a, label in STEP_LABELS.items()} | {
     "create": "新建", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
     "locked": "账号锁定", "change_password": "修改密码", "reset_password": "重置密码", "activate": "启用",
-    "deactivate": "停用", "set_grant": "调整检举控告查阅权限", "open": "打开查看", "export": "导出",
+    "deactivate": "停用", "set_grant": "检举控告授权", "open": "打开查看", "export": "导出",
     "print": "打印文书", "import": "导入", "issue": "出具文书", "deliver": "送达", "attach": "添加附件",
     "detach": "移除附件", "merge": "合并档案", "unmerge": "撤销合并", "init": "初始化",
     "load_demo": "载入演示数据", "submit": "报送报表", "correct": "更正报表", "set_case_leader": "设定包案领导",
@@ -40,6 +40,15 @@ ENTITY_LABELS: dict[str, str] = {
     "user": "用户", "office": "单位", "setting": "设置", "ledger": "台账", "report": "统计报表",
     "report_submission": "报表报送", "supervision": "督办", "village": "村（社区）", "responsible_unit": "责任单位",
     "audit": "审计日志",
+}
+# Names of the fields events carry most often; others show their code name.
+FIELD_LABELS: dict[str, str] = {
+    "masked": "内容已遮蔽", "read_accusation": "检举控告查阅", "kind": "类别", "rows": "条数", "file": "文件",
+    "login": "登录名", "role": "角色", "active": "在用", "name": "名称", "number": "编号", "state": "状态",
+    "channel": "信访形式", "matter": "事项", "is_repeat": "重复访", "matter_id": "事项", "owner": "所属",
+    "period": "期间", "start": "起", "end": "止", "phones": "电话", "id_number": "身份证号",
+    "accepted_on": "受理日期", "decided_on": "决定日期", "delivery_method": "送达方式", "delivered_on": "送达日期",
+    "reply_delivered_on": "答复送达日期", "sha256": "文件指纹", "attachment_id": "附件",
 }
 EXPORT_CHUNK = 2000
 
@@ -135,7 +144,7 @@ def _entity_names(uow: UnitOfWork, events: Sequence[AuditEvent]) -> dict[tuple[s
 
 
 _NAMERS: dict[str, tuple[Any, Any]] = {
-    "matter": (Matter.id, Matter.number), "person": (Person.id, Person.name),
+    "matter": (Matter.id, Matter.number), "person": (Person.id, Person.name), "contact": (Contact.id, Contact.number),
     "user": (UserAccount.id, UserAccount.login), "document": (Document.id, Document.number),
 }
 
@@ -146,7 +155,7 @@ def _details(e: AuditEvent) -> str:
     for key in dict.fromkeys([*before, *after]):
         old, new = before.get(key), after.get(key)
         text = _value(new) if key not in before else f"{_value(old)} → {_value(new)}"
-        parts.append(f"{key}：{text}")
+        parts.append(f"{FIELD_LABELS.get(key, key)}：{text}")
     return "；".join(parts)
 
 

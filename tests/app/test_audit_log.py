@@ -56,7 +56,7 @@ def test_rows_name_the_user_action_record_and_changed_fields(ws, admin, actors, 
     assert [c[2:5] for c in cells[2:6]] == [("jiedai", "打印文书", "文书"), ("lingdao", "打开查看", "信访事项"),
                                             ("jiedai", "添加附件", "文书"), ("jiedai", "出具文书", "文书")]
     opened = rows[3]
-    assert opened.entity.startswith("SX2026-") and opened.details == "masked：否"
+    assert opened.entity.startswith("SX2026-") and opened.details == "内容已遮蔽：否"
     edit = next(r for r in rows if r.action == "update" and r.entity_type == "person")
     assert edit.entity == "周八" and "13900001111" in edit.details and "→" in edit.details
     assert all(isinstance(r.at, datetime) and r.at.tzinfo is None for r in rows)

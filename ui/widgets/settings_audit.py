@@ -20,8 +20,8 @@ from ui.context import GuiContext
 from ui.models.lazy_table import Column, LazyTableModel, Row
 from ui.widgets.matter_filters import _combo
 
-COLUMNS = (Column("序号", 60), Column("时间", 140), Column("用户", 80), Column("操作", 110),
-           Column("对象类别", 90), Column("对象", 140), Column("内容", 420))
+COLUMNS = (Column("序号", 56), Column("时间", 140), Column("用户", 76), Column("操作", 116),
+           Column("对象类别", 84), Column("对象", 150), Column("内容", 420))
 DEFAULT_DAYS = 30
 
 
