@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.domain.enums import DocumentKind, MatterType, ReplyResult, Role
-from app.domain.permissions import MATRIX, Permission, allows
+from app.domain.permissions import MATRIX, PERMISSION_LABELS, ROLE_LABELS, Permission, allows
 from app.errors import PermissionDenied
 from app.services import audit_log, matter_steps as st, matters, notices
 from app.services.context import Actor
@@ -168,3 +169,12 @@ def test_a_refused_call_writes_nothing(ws, actors, role):
     with pytest.raises(PermissionDenied), ws.write(actors[role]) as uow:
         create_user(uow, "zhouba", "周八", Role.HANDLER, PASSWORD)
     assert _events(ws) == before
+
+
+def test_the_table_in_the_security_docs_is_the_matrix():
+    roles = [Role.RECEPTIONIST, Role.HANDLER, Role.LEADER, Role.ADMIN, Role.COUNTY_READER]
+    lines = ["| 权限 | code | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |", "|---|---|" + "---|" * len(roles)]
+    lines += [f"| {PERMISSION_LABELS[p]} | `{p.value}` | " + " | ".join("✓" if p in MATRIX[r] else "—" for r in roles)
+              + " |" for p in Permission]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert "\n".join(lines) in docs
