@@ -24,7 +24,7 @@ from app.excel.xlsx import Column, StreamingWorkbook
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.listing import packed_ids
-from db.models import AuditEvent, Contact, Document, Matter, Person, UserAccount
+from db.models import AuditEvent, Contact, Document, Matter, Office, Person, UserAccount
 
 ACTION_LABELS: dict[str, str] = {a.value: label for a, label in STEP_LABELS.items()} | {
     "create": "新建", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "period": "期间", "start": "起", "end": "止", "phones": "电话", "id_number": "身份证号",
     "accepted_on": "受理日期", "decided_on": "决定日期", "delivery_method": "送达方式", "delivered_on": "送达日期",
     "reply_delivered_on": "答复送达日期", "sha256": "文件指纹", "attachment_id": "附件",
+    "division_code": "区划代码", "level": "级别", "admin": "管理员",
 }
 EXPORT_CHUNK = 2000
 
@@ -146,6 +147,7 @@ def _entity_names(uow: UnitOfWork, events: Sequence[AuditEvent]) -> dict[tuple[s
 _NAMERS: dict[str, tuple[Any, Any]] = {
     "matter": (Matter.id, Matter.number), "person": (Person.id, Person.name), "contact": (Contact.id, Contact.number),
     "user": (UserAccount.id, UserAccount.login), "document": (Document.id, Document.number),
+    "office": (Office.id, Office.short_name),
 }
 
 
