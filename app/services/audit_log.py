@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, String, cast, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 
 from app.domain.permissions import Permission
 from app.domain.workflow import ACTION_LABELS as STEP_LABELS
@@ -204,23 +204,26 @@ def export_audit(uow: UnitOfWork, f: AuditFilter, path: str | Path, *, progress:
     uow.actor.require(Permission.READ_AUDIT)
     started = timer.perf_counter()
     target = Path(path)
-    ids = list(uow.session.scalars(_statement(uow, f)))
+    matching = _statement(uow, f)
+    total = uow.session.scalar(select(func.count()).select_from(matching.order_by(None).subquery())) or 0
     columns = [Column("序号", 8, "int"), Column("时间", 20, "datetime"), Column("用户", 12), Column("操作", 14),
                Column("对象类别", 12), Column("对象", 20), Column("内容", 60)]
     work = temporary_beside(target)
     with StreamingWorkbook(work) as book:
         sheet = book.add_sheet("审计日志", columns, title="审计日志",
-                               subtitle=f"共 {len(ids)} 条　导出时间：{uow.now():%Y-%m-%d %H:%M}")
-        for start in range(0, len(ids), EXPORT_CHUNK):
+                               subtitle=f"共 {total} 条　导出时间：{uow.now():%Y-%m-%d %H:%M}")
+        done = 0
+        events = uow.session.scalars(matching.with_only_columns(AuditEvent)
+                                     .execution_options(yield_per=EXPORT_CHUNK))
+        for chunk in events.partitions():
             check_cancel(cancelled)
-            chunk = ids[start:start + EXPORT_CHUNK]
-            rows = audit_rows(uow, chunk)
-            for event_id in chunk:
-                r = rows[event_id]
-                cells = r.cells()
-                sheet.write_row((r.seq, r.at, *cells[2:]))
+            names = _entity_names(uow, chunk)
+            for event in chunk:
+                r = _row(event, names)
+                sheet.write_row((r.seq, r.at, *r.cells()[2:]))
+            done += len(chunk)
             if progress is not None:
-                progress(min(start + EXPORT_CHUNK, len(ids)), len(ids))
+                progress(done, total)
     replace_atomically(work, target)
-    audit.record_access(uow, "export", "audit", None, rows=len(ids), file=target.name)
-    return AuditExport(target, len(ids), timer.perf_counter() - started)
+    audit.record_access(uow, "export", "audit", None, rows=total, file=target.name)
+    return AuditExport(target, total, timer.perf_counter() - started)

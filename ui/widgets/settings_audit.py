@@ -6,6 +6,7 @@ Ids come first from one query on a worker thread; rows are fetched a page at a t
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableView, QVBoxLayout, QWidget,
 )
 
+from app.errors import DomainError
 from app.services import audit_log as al
 from ui.context import GuiContext
 from ui.models.lazy_table import Column, LazyTableModel, Row
@@ -116,7 +118,7 @@ class AuditTab(QWidget):
         self.status.setText(f"共 {self.model.rowCount()} 条记录（最新的在前）")
         self.loaded = True
 
-    def _fetch_rows(self, ids: list) -> dict:  # type: ignore[type-arg]
+    def _fetch_rows(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, Row]:
         # One page of at most 100 rows by primary key: quick enough for the UI thread.
         with self.ctx.workspace.read(self.ctx.actor) as uow:
             return {i: Row(r.cells(), tooltip=r.details) for i, r in al.audit_rows(uow, ids).items()}
@@ -139,8 +141,8 @@ class AuditTab(QWidget):
         self.last_export = result
         self.status.setText(f"已导出 {result.rows} 条到 {result.path}")
 
-    def _refused(self, exc: Exception) -> None:
+    def _refused(self, exc: DomainError) -> None:
         self.search.setEnabled(True)
         self.export_button.setEnabled(True)
-        self.status.setText(str(exc))
+        self.status.setText(exc.message)
 
