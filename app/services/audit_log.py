@@ -122,12 +122,17 @@ def audit_ids(uow: UnitOfWork, f: AuditFilter) -> bytes:
 
 def audit_rows(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AuditRow]:
     uow.actor.require(Permission.READ_AUDIT)
-    events = list(uow.session.scalars(select(AuditEvent).where(AuditEvent.id.in_(list(ids)))))
+    events = uow.session.execute(select(*_COLUMNS).where(AuditEvent.id.in_(list(ids)))).all()
     names = _entity_names(uow, events)
     return {e.id: _row(e, names) for e in events}
 
 
-def _entity_names(uow: UnitOfWork, events: Sequence[AuditEvent]) -> dict[tuple[str, str], str]:
+# Plain rows, not ORM objects: an export of 100,000 events spent half its time building them.
+_COLUMNS = (AuditEvent.id, AuditEvent.seq, AuditEvent.at, AuditEvent.user_login, AuditEvent.action,
+            AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.before, AuditEvent.after)
+
+
+def _entity_names(uow: UnitOfWork, events: Sequence[Any]) -> dict[tuple[str, str], str]:
     """Readable names of the records the events concern, looked up per kind in one query each."""
     wanted: dict[str, set[uuid.UUID]] = {}
     for e in events:
@@ -151,7 +156,7 @@ _NAMERS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _details(e: AuditEvent) -> str:
+def _details(e: Any) -> str:
     before, after = e.before or {}, e.after or {}
     parts = []
     for key in dict.fromkeys([*before, *after]):
@@ -171,7 +176,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _row(e: AuditEvent, names: dict[tuple[str, str], str]) -> AuditRow:
+def _row(e: Any, names: dict[tuple[str, str], str]) -> AuditRow:
     entity = names.get((e.entity_type, e.entity_id or ""), "") or (e.entity_id or "")
     return AuditRow(e.id, e.seq, e.at.astimezone().replace(tzinfo=None), e.user_login, e.action, e.entity_type,
                     entity, _details(e))
@@ -213,7 +218,7 @@ def export_audit(uow: UnitOfWork, f: AuditFilter, path: str | Path, *, progress:
         sheet = book.add_sheet("审计日志", columns, title="审计日志",
                                subtitle=f"共 {total} 条　导出时间：{uow.now():%Y-%m-%d %H:%M}")
         done = 0
-        events = uow.session.scalars(matching.with_only_columns(AuditEvent)
+        events = uow.session.execute(matching.with_only_columns(*_COLUMNS)
                                      .execution_options(yield_per=EXPORT_CHUNK))
         for chunk in events.partitions():
             check_cancel(cancelled)
