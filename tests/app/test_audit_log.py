@@ -124,3 +124,21 @@ def test_audit_record_refuses_a_read_only_unit_of_work(ws, admin):
 
     with pytest.raises(RuntimeError, match="write unit of work"), ws.read(admin) as uow:
         audit.record(uow, "update", "person", None)
+
+
+def test_a_cancelled_export_leaves_no_file_and_records_nothing(ws, admin, trail, tmp_path):
+    from app.excel.common import Cancelled
+
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "审计日志.xlsx"
+    calls: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled), ws.read(admin) as uow:
+        al.export_audit(uow, al.AuditFilter(), target, progress=lambda d, t: calls.append((d, t)),
+                        cancelled=lambda: True)
+    assert list(out.iterdir()) == [] and calls == []  # not even the temporary file
+    with ws.read(admin) as uow:
+        al.export_audit(uow, al.AuditFilter(), target, progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1][0] == calls[-1][1]
+    with ws.database.read() as session:
+        assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "audit")).all() == ["export"]

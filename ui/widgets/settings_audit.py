@@ -9,17 +9,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
+    QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.errors import DomainError
 from app.services import audit_log as al
 from ui.context import GuiContext
 from ui.models.lazy_table import Column, LazyTableModel, Row
+from ui.operations import CancelToken
 from ui.widgets.matter_filters import _combo
 
 COLUMNS = (Column("序号", 56), Column("时间", 140), Column("用户", 76), Column("操作", 116),
@@ -61,12 +63,20 @@ class AuditTab(QWidget):
         self.search.clicked.connect(self.run_query)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.clicked.connect(self.ask_export)
+        self.cancel_button = QPushButton("取消导出")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+        self._token: CancelToken | None = None
         bar = QHBoxLayout()
         for widget in (self.limit_dates, self.start, QLabel("至"), self.end, self.user, self.action, self.entity):
             bar.addWidget(widget)
         bar.addWidget(self.text, 1)
         bar.addWidget(self.search)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.cancel_button)
         self.model = LazyTableModel(COLUMNS, self._fetch_rows, self)
         self.table = QTableView()
         self.table.setObjectName("auditTable")
@@ -83,7 +93,10 @@ class AuditTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.status)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.progress)
+        layout.addLayout(footer)
 
     def load(self) -> None:
         self.ctx.runner.read(al.filter_options, self._set_options)
@@ -130,19 +143,45 @@ class AuditTab(QWidget):
             self.export_to(Path(name))
 
     def export_to(self, path: Path) -> None:
+        """Export on a worker thread with progress; 取消导出 stops it and leaves no file behind."""
         spec = self.value()
-        self.export_button.setEnabled(False)
+        token = self._token = CancelToken()
+        signals: dict[str, Any] = {}
+
+        def report(done: int, total: int) -> None:
+            if "progress" in signals:  # the job can report before ``run`` has returned its signals
+                signals["progress"].emit(done, total)
+
+        def work() -> al.AuditExport:
+            with self.ctx.workspace.read(self.ctx.actor) as uow:
+                return al.export_audit(uow, spec, path, progress=report, cancelled=lambda: token.cancelled)
+
+        self._exporting(True)
         self.status.setText("正在导出…")
-        self.ctx.runner.read(lambda uow: al.export_audit(uow, spec, path), self._exported,
-                             on_error=self._refused)
+        job = self.ctx.runner.run(work, self._exported, on_error=self._refused, on_progress=self._show_progress)
+        signals["progress"] = job.progress
+
+    def cancel_export(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
+
+    def _exporting(self, busy: bool) -> None:
+        self.export_button.setVisible(not busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
 
     def _exported(self, result: al.AuditExport) -> None:
-        self.export_button.setEnabled(True)
+        self._exporting(False)
         self.last_export = result
         self.status.setText(f"已导出 {result.rows} 条到 {result.path}")
 
     def _refused(self, exc: DomainError) -> None:
+        self._exporting(False)
         self.search.setEnabled(True)
-        self.export_button.setEnabled(True)
         self.status.setText(exc.message)
 
