@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,9 @@ from app.domain.enums import Role
 from app.domain.permissions import MATRIX, Permission, require
 from app.settings import SPEC_BY_KEY
 from db.models import Setting
+
+if TYPE_CHECKING:
+    from app.services.audit import Access
 
 LocalClock = Callable[[], datetime]
 
@@ -54,7 +57,7 @@ class UnitOfWork:
     # False for a read-only unit of work: its audit events wait in ``accesses`` and the workspace
     # writes them in a short write transaction afterwards (reading must not hold the write lock).
     writable: bool = True
-    accesses: list[Any] = field(default_factory=list)
+    accesses: list[Access] = field(default_factory=list)
     _settings: dict[str, Any] = field(default_factory=dict)
 
     @property

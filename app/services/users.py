@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.domain.enums import Role
-from app.domain.permissions import Permission, effective
+from app.domain.permissions import Permission
 from app.domain.text import clean_line
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services import audit
 from app.services.context import Actor, UnitOfWork
 from app.services.passwords import check_password_policy, hash_password, verify_password
-from app.services.workspace import Workspace, actor_for
+from app.services.workspace import Workspace, actor_for, permissions_of
 from db.models import UserAccount
 
 MAX_FAILED_LOGINS = 5
@@ -35,10 +35,8 @@ class UserInfo:
 
 
 def _info(user: UserAccount) -> UserInfo:
-    role = Role(user.role)
-    overrides = {} if user.read_accusation is None else {Permission.READ_ACCUSATION: user.read_accusation}
-    return UserInfo(user.id, user.login, user.display_name, role, user.active,
-                    Permission.READ_ACCUSATION in effective(role, overrides), user.read_accusation,
+    return UserInfo(user.id, user.login, user.display_name, Role(user.role), user.active,
+                    Permission.READ_ACCUSATION in permissions_of(user), user.read_accusation,
                     user.must_change_password)
 
 

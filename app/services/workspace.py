@@ -101,10 +101,14 @@ class Workspace:
             return actor_for(user)
 
 
-def actor_for(user: UserAccount) -> Actor:
-    role = Role(user.role)
+def permissions_of(user: UserAccount) -> frozenset[Permission]:
+    """The user's role's permissions with the administrator's grant or revocation applied."""
     overrides = {} if user.read_accusation is None else {Permission.READ_ACCUSATION: user.read_accusation}
-    return Actor(user.id, user.login, user.display_name, role, user.office_id, effective(role, overrides))
+    return effective(Role(user.role), overrides)
+
+
+def actor_for(user: UserAccount) -> Actor:
+    return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id, permissions_of(user))
 
 
 def _storage_error(exc: OperationalError) -> StorageError:
