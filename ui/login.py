@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.services.context import Actor
-from app.services.users import authenticate
+from app.services.users import authenticate, password_change_due
 from app.services.workspace import Workspace
+from ui.widgets.settings_users import own_password_dialog
 
 PRODUCT_NAME = "基层信访工作台"
 
@@ -89,4 +90,31 @@ class LoginDialog(QDialog):
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
+        with self.workspace.read(self.actor) as uow:
+            due = password_change_due(uow)
+        if due:
+            self._force_password_change(self.actor)
+            return
         self.accept()
+
+    def _force_password_change(self, actor: Actor) -> None:
+        """After an administrator's reset the user picks their own password before working."""
+        self.actor = None
+        self.password.clear()
+
+        def write_now(fn, done, failed):  # type: ignore[no-untyped-def]
+            # Two argon2 hashes, as quick as the login itself: no worker thread for a modal step.
+            try:
+                with self.workspace.write(actor) as uow:
+                    result = fn(uow)
+            except DomainError as exc:
+                failed(exc)
+            else:
+                done(result)
+
+        def changed() -> None:
+            self.actor = actor
+            self.accept()
+
+        self.forced_dialog = own_password_dialog(self, actor.display_name, write_now, changed, forced=True)
+        self.forced_dialog.rejected.connect(lambda: self.show_message("请先修改密码后再登录"))

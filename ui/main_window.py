@@ -7,13 +7,16 @@ import uuid
 from datetime import datetime
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QToolButton, QWidget,
+)
 
 from app.domain.permissions import ROLE_LABELS
 from app.services.backup import last_backup_time
 from app.services.workspace import Workspace, database_size
 from ui.context import GuiContext
 from ui.pages.base import Page
+from ui.widgets.settings_users import FormDialog, own_password_dialog, runner_writer
 
 # (key, navigation label, "module:class"); pages are built the first time they are shown.
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -62,6 +65,9 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row][0]))
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
+        self.password_button = QToolButton(text="修改密码", autoRaise=True)
+        self.password_button.clicked.connect(self.ask_own_password)
+        self.statusBar().addPermanentWidget(self.password_button)
         self._status_timer = QTimer(self, interval=60_000, timeout=self.update_status)
         self._status_timer.start()
         self.update_status()
@@ -93,6 +99,10 @@ class MainWindow(QMainWindow):
     def open_person(self, person_id: uuid.UUID) -> None:
         self.show_page("persons")
         self.page("persons").open_item(person_id)
+
+    def ask_own_password(self) -> FormDialog:
+        return own_password_dialog(self, self.ctx.actor.display_name, runner_writer(self.ctx),
+                                   lambda: self.statusBar().showMessage("已修改您的密码。", 8000))
 
     def update_status(self) -> None:
         ctx = self.ctx

@@ -58,13 +58,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         with workspace.read(workspace.system_actor()) as uow:
             report = build_report(uow, period, live=args.live)
+            if args.output:
+                from app.excel.report_workbook import export_report
+
+                path = export_report(uow, report, args.output)
+                sys.stderr.write(f"已生成：{path}\n")
     finally:
         workspace.close()
-    if args.output:
-        from app.excel.report_workbook import write_report_workbook
-
-        path = write_report_workbook(report, args.output)
-        sys.stderr.write(f"已生成：{path}\n")
     if args.format == "json":
         print_json(report_json(report))
     elif args.format == "table":

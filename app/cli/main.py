@@ -28,7 +28,8 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (
-        commands_backup, commands_notice, commands_query, commands_report, commands_setup, commands_sync,
+        commands_audit, commands_backup, commands_notice, commands_query, commands_report, commands_setup,
+        commands_sync,
     )
 
     common = _common()
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_notice.register(sub, common)
     commands_backup.register(sub, common)
     commands_sync.register(sub, common)
+    commands_audit.register(sub, common)
     return parser
 
 

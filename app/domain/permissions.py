@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     SUBMIT_REPORT = "submit_report"  # mark a period's report as sent upward, record corrections
     LOAD_DEMO = "load_demo"
+    READ_AUDIT = "read_audit"  # the audit trail: who opened, changed, exported what
 
 
 _P = Permission
@@ -48,18 +49,30 @@ PERMISSION_LABELS: dict[Permission, str] = {
     _P.EDIT_PERSON: "编辑信访人档案", _P.MERGE_PERSONS: "合并重复档案", _P.DECIDE_MATTER: "受理决定",
     _P.HANDLE_MATTER: "办理事项", _P.OWN_MATTER: "包案与督办", _P.ISSUE_DOCUMENT: "出具文书",
     _P.MANAGE_USERS: "管理用户", _P.MANAGE_SETTINGS: "修改设置", _P.LOAD_DEMO: "载入演示数据",
-    _P.SUBMIT_REPORT: "报送统计报表",
+    _P.SUBMIT_REPORT: "报送统计报表", _P.READ_AUDIT: "查阅审计日志",
 }
+
+# What an administrator may grant to or withhold from one user, beyond the role's default.
+GRANTABLE: frozenset[Permission] = frozenset({_P.READ_ACCUSATION})
 
 
 def allows(role: Role, permission: Permission) -> bool:
+    """The role's default; a user's own rights may differ (see ``effective``)."""
     return permission in MATRIX[role]
 
 
-def require(role: Role, permission: Permission) -> None:
-    if not allows(role, permission):
-        raise PermissionDenied(
-            "permission_denied",
-            f"权限不足：{ROLE_LABELS[role]}不能{PERMISSION_LABELS[permission]}",
-            permission=permission.value,
-        )
+def effective(role: Role, overrides: dict[Permission, bool]) -> frozenset[Permission]:
+    """The role's permissions with a user's grants added and revocations taken away."""
+    granted = {p for p, on in overrides.items() if on and p in GRANTABLE}
+    revoked = {p for p, on in overrides.items() if not on and p in GRANTABLE}
+    return frozenset((MATRIX[role] | granted) - revoked)
+
+
+def require(role: Role, permission: Permission, permissions: frozenset[Permission] | None = None) -> None:
+    if permission in (MATRIX[role] if permissions is None else permissions):
+        return
+    if permissions is not None and permission in MATRIX[role]:
+        reason = f"管理员已收回您的“{PERMISSION_LABELS[permission]}”权限"
+    else:
+        reason = f"{ROLE_LABELS[role]}不能{PERMISSION_LABELS[permission]}"
+    raise PermissionDenied("permission_denied", f"权限不足：{reason}", permission=permission.value)

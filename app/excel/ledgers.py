@@ -20,13 +20,14 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import Clock, MatterState, MatterType
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.domain.workflow import STATE_LABELS
 from app.excel.common import (
     DECISION_LABELS, RESOLUTION_LABELS, SATISFACTION_LABELS, SOURCE_LABELS, CancelCheck, Progress,
     check_cancel, replace_atomically, temporary_beside,
 )
 from app.excel.xlsx import Column, StreamingWorkbook
+from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.dictionaries import subject_names, subject_path
 from app.statistics import labels as L
@@ -301,7 +302,7 @@ def export_ledger(uow: UnitOfWork, kind: LedgerKind, path: str | Path, *,
     columns, write = _SPECS[kind]
     f = _filters(uow, kind, contacts, matters)
     total = count_rows(uow, kind, contacts, matters)
-    ctx = _Ctx(uow, subject_names(uow.session), allows(uow.actor.role, Permission.READ_ACCUSATION),
+    ctx = _Ctx(uow, subject_names(uow.session), uow.actor.may(Permission.READ_ACCUSATION),
                uow.today())
     rows = _contact_rows(ctx, f) if isinstance(f, ContactFilter) else _matter_rows(ctx, f)
     work = temporary_beside(target)
@@ -320,4 +321,6 @@ def export_ledger(uow: UnitOfWork, kind: LedgerKind, path: str | Path, *,
         if progress is not None:
             progress(done, max(total, done))
     replace_atomically(work, target)
+    audit.record_access(uow, "export", "ledger", None, kind=kind.value, rows=done, file=target.name,
+                        masked=not ctx.see_accusers)
     return ExportResult(target, done, time.perf_counter() - started)

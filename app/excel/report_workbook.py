@@ -17,7 +17,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.domain.permissions import Permission
 from app.excel.common import replace_atomically, temporary_beside
+from app.services import audit
+from app.services.context import UnitOfWork
 from app.statistics.compare import count_change
 from app.statistics.figures import SECTION_LABELS, SINGLE_LABELS, Count, Figures
 from app.statistics.periods import PeriodKind
@@ -310,4 +313,13 @@ def write_report_workbook(report: Report, path: str | Path) -> Path:
     return target
 
 
-__all__ = ["write_report_workbook"]
+def export_report(uow: UnitOfWork, report: Report, path: str | Path) -> Path:
+    """Write the report's workbook on the acting user's behalf, and audit that it left the program."""
+    uow.actor.require(Permission.READ)
+    target = write_report_workbook(report, path)
+    audit.record_access(uow, "export", "report", None, period=report.period.kind.value,
+                        start=report.period.start, end=report.period.end, file=target.name)
+    return target
+
+
+__all__ = ["export_report", "write_report_workbook"]

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from app.domain.permissions import Permission, allows, require
 from app.domain.text import clean_line
 from app.errors import NotFound, StorageError, ValidationError
-from app.services import audit
+from app.services import audit, secrecy
 from app.services.context import UnitOfWork
 from app.services.persons import live_person
 from db.models import Attachment, Contact, Document, Matter
@@ -273,6 +273,8 @@ def viewable_copy(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UU
     """A copy under its original name (the store has no extensions, which viewers need)."""
     source = attachment_file(uow, attachments_dir, attachment_id)
     row = _row(uow, attachment_id)
+    secrecy.require_content_access(uow, row.entity_type, row.entity_id, "附件")
+    audit.record_access(uow, "open", "attachment", row.id, owner=row.entity_type, owner_id=row.entity_id)
     target = Path(target_dir) / row.sha256[:12] / safe_name(row.original_name)
     try:
         if not (target.is_file() and target.stat().st_size == row.size):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -56,6 +57,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    if not uow.writable:
+        # A change recorded in a read-only unit of work would be rolled back with it: a bug.
+        raise RuntimeError(f"audit.record({action!r}) needs a write unit of work; use record_access")
     session = uow.session
     head = _chain_head(session)
     event = AuditEvent(
@@ -75,6 +79,31 @@ def record(
     session.add(event)
     session.info[_HEAD_KEY] = (session.get_transaction(), (event.seq, event.hash))
     return event
+
+
+@dataclass(frozen=True)
+class Access:
+    """Somebody saw or took data out (opened, exported, printed) without changing anything."""
+
+    action: str
+    entity_type: str
+    entity_id: str | None
+    after: dict[str, Any] | None
+
+
+def record_access(uow: UnitOfWork, action: str, entity_type: str, entity_id: uuid.UUID | str | None,
+                  **details: Any) -> None:
+    """Record an access in a write unit of work at once, in a read one when it has finished."""
+    if uow.writable:
+        record(uow, action, entity_type, entity_id, after=details or None)
+    else:
+        uow.accesses.append(Access(action, entity_type, str(entity_id) if entity_id is not None else None,
+                                   _jsonable(details) if details else None))
+
+
+def record_accesses(uow: UnitOfWork, accesses: list[Access]) -> None:
+    for a in accesses:
+        record(uow, a.action, a.entity_type, a.entity_id, after=a.after)
 
 
 _HEAD_KEY = "audit_chain_head"

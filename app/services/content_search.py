@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.domain.enums import MatterType
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.services.context import UnitOfWork
 from db.models import Contact, Matter
 from db.search_index import DOC_TABLE, FTS_TABLE, SOURCES, TRIGGERS
@@ -127,7 +127,7 @@ def matter_condition(uow: UnitOfWork, text: str) -> ColumnElement[bool]:
     else:
         ids = _scanned_matter_ids(session, query)
     condition = Matter.id.in_(ids)
-    if not allows(uow.actor.role, Permission.READ_ACCUSATION):
+    if not uow.actor.may(Permission.READ_ACCUSATION):
         condition = and_(condition, Matter.matter_type != MatterType.ACCUSATION.value)
     return condition
 

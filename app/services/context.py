@@ -7,15 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.domain.calendar import CountingRule, DayUnit, WorkCalendar, default_table
 from app.domain.enums import Role
-from app.domain.permissions import Permission, require
+from app.domain.permissions import MATRIX, Permission, require
 from app.settings import SPEC_BY_KEY
 from db.models import Setting
+
+if TYPE_CHECKING:
+    from app.services.audit import Access
 
 LocalClock = Callable[[], datetime]
 
@@ -34,9 +37,14 @@ class Actor:
     display_name: str
     role: Role
     office_id: uuid.UUID
+    # The role's matrix row with this user's grants and revocations applied (None: the row as is).
+    permissions: frozenset[Permission] | None = None
+
+    def may(self, permission: Permission) -> bool:
+        return permission in (MATRIX[self.role] if self.permissions is None else self.permissions)
 
     def require(self, permission: Permission) -> None:
-        require(self.role, permission)
+        require(self.role, permission, self.permissions)
 
 
 @dataclass
@@ -46,6 +54,10 @@ class UnitOfWork:
     session: Session
     actor: Actor
     clock: LocalClock = system_clock
+    # False for a read-only unit of work: its audit events wait in ``accesses`` and the workspace
+    # writes them in a short write transaction afterwards (reading must not hold the write lock).
+    writable: bool = True
+    accesses: list[Access] = field(default_factory=list)
     _settings: dict[str, Any] = field(default_factory=dict)
 
     @property

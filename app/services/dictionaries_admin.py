@@ -41,6 +41,7 @@ class DictionaryEntry:
 
 def list_entries(uow: UnitOfWork, kind: DictionaryKind, *, include_inactive: bool = True) -> list[DictionaryEntry]:
     """Active entries first, each group by name."""
+    uow.actor.require(Permission.READ)
     model = _MODELS[DictionaryKind(kind)]
     query = select(model).where(model.office_id == uow.office_id)
     if not include_inactive:

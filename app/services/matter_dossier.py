@@ -24,6 +24,7 @@ from app.domain.enums import Clock, MatterSource, MatterState, MatterType, Role
 from app.domain.permissions import Permission, allows
 from app.domain.workflow import ACTION_LABELS, STATE_LABELS, Action
 from app.errors import DomainError, IllegalTransition
+from app.services import audit
 from app.services.attachments import list_attachments
 from app.services.context import UnitOfWork
 from app.services.dictionaries import subject_names, subject_path
@@ -181,8 +182,9 @@ def step_choices(uow: UnitOfWork) -> StepChoices:
 def load_dossier(uow: UnitOfWork, matter_id: uuid.UUID, attachments_dir: Path) -> MatterDossier:
     uow.actor.require(Permission.READ)
     matter = load_matter(uow, matter_id)
-    masked = matter.matter_type == MatterType.ACCUSATION.value and not allows(
-        uow.actor.role, Permission.READ_ACCUSATION)
+    masked = matter.matter_type == MatterType.ACCUSATION.value and not uow.actor.may(
+        Permission.READ_ACCUSATION)
+    audit.record_access(uow, "open", "matter", matter.id, masked=masked)
     users = _user_names(uow)
     state = MatterState(matter.state)
     contacts = _contacts(uow, matter, users, masked)

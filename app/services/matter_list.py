@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from app.domain.deadlines import OFFICE_DUTIES
 from app.domain.enums import MatterState, MatterType, Resolution
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.domain.workflow import FINISHED_STATES, STATE_LABELS
 from app.services import content_search
 from app.services.context import UnitOfWork
@@ -201,7 +201,7 @@ def matter_rows(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, Matter
 
 def is_hidden(uow: UnitOfWork, matter_type: str) -> bool:
     """检举控告类 title, content and petitioners are not shown to roles that may not read them."""
-    return matter_type == MatterType.ACCUSATION.value and not allows(uow.actor.role, Permission.READ_ACCUSATION)
+    return matter_type == MatterType.ACCUSATION.value and not uow.actor.may(Permission.READ_ACCUSATION)
 
 
 def petitioner_names(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, or_, select
 
 from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES, PETITIONER_WINDOWS
 from app.domain.enums import Clock, MatterState, MatterType
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.domain.workflow import FINISHED_STATES, STATE_LABELS
 from app.services.context import UnitOfWork
 from app.services.dictionaries import subject_names, subject_path
@@ -129,7 +129,7 @@ def rows_for(uow: UnitOfWork, matters: list[Matter]) -> list[MatterRow]:
     names = _petitioner_names(uow, ids)
     clocks = live_clocks(uow, ids)
     subjects = subject_names(uow.session)
-    see_accusers = allows(uow.actor.role, Permission.READ_ACCUSATION)
+    see_accusers = uow.actor.may(Permission.READ_ACCUSATION)
     rows = []
     for m in matters:
         hidden = m.matter_type == MatterType.ACCUSATION.value and not see_accusers

@@ -16,6 +16,7 @@ from app.domain.calendar import DayUnit
 from app.domain.deadlines import HANDLING_DAYS, SIMPLIFIED_HANDLING_WORKING_DAYS, handling_due
 from app.domain.enums import Clock, Decision, DocumentKind, MatterSource, MatterType
 from app.domain.workflow import Action, MAX_EXTENSION_DAYS
+from app.errors import ValidationError
 from app.notices import forms
 from app.notices.letters import fill_subtexts
 from app.notices.templates import Template, fill
@@ -119,7 +120,38 @@ def letter_values(uow: UnitOfWork, kind: DocumentKind, matter: Matter, doc: Docu
     values = fill_subtexts(template, values, SUBTEXTS.get(kind, ()))
     if kind is DocumentKind.REPLY and not values.get("legal_basis"):
         values["legal_basis_sentence"] = ""
+    if kind is DocumentKind.REFERRAL and hides_identity(matter):
+        values = _without_identity(uow, matter, values)
     return values
+
+
+# Placeholders that name the petitioner: a referral of a secret matter gets a neutral word instead,
+# whatever an administrator's edited template asks for.
+IDENTITY_PLACEHOLDERS = ("addressee", "petitioner_names", "petitioner_short")
+REFERRAL_FIELD_LABELS = {"matter_title": "事项摘要", "deadline": "办理期限", "unit": "责任单位"}
+
+
+def identity_of(uow: UnitOfWork, matter: Matter) -> set[str]:
+    """Names, ID numbers and phone numbers of everybody who raised the matter, on any contact."""
+    person_ids = {mp.person_id for mp in matter.petitioners} | set(uow.session.scalars(
+        select(ContactPerson.person_id).join(Contact, Contact.id == ContactPerson.contact_id)
+        .where(Contact.matter_id == matter.id)))
+    people = uow.session.execute(select(Person.name, Person.id_number).where(Person.id.in_(person_ids)))
+    phones = uow.session.scalars(select(PersonPhone.phone).where(PersonPhone.person_id.in_(person_ids)))
+    return {s for row in people for s in row if s} | {p for p in phones if p}
+
+
+def _without_identity(uow: UnitOfWork, matter: Matter, values: dict[str, str]) -> dict[str, str]:
+    """The referral goes to the unit that may be the accused: 《信访工作条例》 forbids passing on the
+    accuser's identity, so identity placeholders are neutral and any text still naming them is refused."""
+    neutral = values | {key: "信访人" for key in IDENTITY_PLACEHOLDERS}
+    identity = identity_of(uow, matter)
+    for key, value in neutral.items():
+        if any(part in value for part in identity):
+            raise ValidationError(
+                "referral_identity", f"转送交办单：检举控告类（保密）事项不得写入信访人的姓名、身份证号或电话，"
+                f"请修改“{REFERRAL_FIELD_LABELS.get(key, key)}”中的相应文字", field=key)
+    return neutral
 
 
 # Template texts filled first and then used as placeholders (a clerk's own text for one notice wins).

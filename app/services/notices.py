@@ -25,7 +25,7 @@ from app.notices import forms
 from app.notices.blocks import NoticeDocument
 from app.notices.letters import compose_letter
 from app.notices.render import render_pdf
-from app.services import documents, matter_steps as st, matters, notice_archive, notice_facts
+from app.services import audit, documents, matter_steps as st, matters, notice_archive, notice_facts, secrecy
 from app.services.attachments import attachment_file, store_bytes
 from app.services.context import UnitOfWork
 from app.services.documents import DOCUMENT_LABELS, DocumentInfo
@@ -208,8 +208,19 @@ def _store(uow: UnitOfWork, workspace: Workspace, doc: Document, matter: Matter,
                         stored.size, reissued=False)
 
 
+def _guard_secret(uow: UnitOfWork, kind: DocumentKind, matter_id: uuid.UUID | None,
+                  issued_by: uuid.UUID | None = None) -> None:
+    """Notices of a 检举控告类 matter name the accuser (the referral never does): only users granted
+    READ_ACCUSATION, or the clerk who issued the notice, may see or print them."""
+    if matter_id is None or kind is DocumentKind.REFERRAL or issued_by == uow.actor.user_id:
+        return
+    secrecy.require_content_access(uow, "matter", matter_id, "文书")
+
+
 def _issued(uow: UnitOfWork, workspace: Workspace, doc: Document, *, reissued: bool) -> IssuedNotice:
     assert doc.file_id is not None
+    _guard_secret(uow, DocumentKind(doc.kind), doc.matter_id, doc.issued_by_id)
+    audit.record_access(uow, "print", "document", doc.id, kind=doc.kind, number=doc.number)
     path = attachment_file(uow, workspace.attachments_dir, doc.file_id)
     return IssuedNotice(documents.info(doc), doc.file_id, path, path.stat().st_size, reissued)
 
@@ -221,6 +232,8 @@ def notice_pdf(uow: UnitOfWork, workspace: Workspace, document_id: uuid.UUID) ->
     if doc.file_id is None:
         raise NotFound("notice_no_file", f"文书：{DOCUMENT_LABELS[DocumentKind(doc.kind)]}尚未生成文件，请先出具",
                        field="document_id")
+    _guard_secret(uow, DocumentKind(doc.kind), doc.matter_id, doc.issued_by_id)
+    audit.record_access(uow, "print", "document", doc.id, kind=doc.kind, number=doc.number)
     try:
         return attachment_file(uow, workspace.attachments_dir, doc.file_id).read_bytes()
     except OSError as exc:
@@ -298,6 +311,7 @@ def preview_notice(uow: UnitOfWork, workspace: Workspace, kind: DocumentKind, ma
         raise ValidationError("preview_kind", "预览：登记表和送达回证请直接出具", field="kind")
     matter = matters.load_matter(uow, matter_id)
     require_allowed(kind, matter, has_contact=True, has_target=True)
+    _guard_secret(uow, kind, matter.id)
     draft = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=uow.today(),
                      matter_id=matter.id, issued_by_id=uow.actor.user_id,
                      number=None if kind in documents.UNNUMBERED else "（文号待定）")

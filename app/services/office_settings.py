@@ -100,6 +100,7 @@ EDITABLE_KEYS: tuple[str, ...] = tuple(spec.key for spec in SPECS if spec.key in
 
 def get_settings(uow: UnitOfWork) -> dict[str, Any]:
     """Every declared setting of the actor's office: the stored value, else the default."""
+    uow.actor.require(Permission.READ)
     return {spec.key: uow.setting(spec.key) for spec in SPECS}
 
 

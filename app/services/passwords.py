@@ -16,13 +16,15 @@ def _hasher():  # type: ignore[no-untyped-def]
     return PasswordHasher()
 
 
-def check_password_policy(password: str, *, field: str = "password") -> None:
+def check_password_policy(password: str, *, field: str = "password", login: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             "password_short", f"密码：至少 {MIN_PASSWORD_LENGTH} 位", field=field
         )
     if password.isdigit() or password.isalpha():
         raise ValidationError("password_weak", "密码：须同时包含字母和数字", field=field)
+    if login and password.strip().casefold() == login.strip().casefold():
+        raise ValidationError("password_is_login", "密码：不能与登录名相同", field=field)
 
 
 def hash_password(password: str) -> str:

@@ -17,10 +17,11 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 
 from app.domain.identity import Gender, id_search_prefix
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.domain.phones import phone_search_prefix
 from app.domain.text import fold_width
 from app.domain.workflow import FINISHED_STATES
+from app.services import audit
 from app.services.attachments import AttachmentInfo, list_attachments
 from app.services.context import UnitOfWork
 from app.services.listing import packed_ids
@@ -222,7 +223,8 @@ def load_archive(uow: UnitOfWork, person_id: uuid.UUID, attachments_dir: Path,
     uow.actor.require(Permission.READ)
     person = live_person(uow.session, person_id)
     summary = summaries(uow.session, [person.id])[0]
-    see_accusers = allows(uow.actor.role, Permission.READ_ACCUSATION)
+    see_accusers = uow.actor.may(Permission.READ_ACCUSATION)
+    audit.record_access(uow, "open", "person", person.id)
     owners = [("person", pid) for pid in [person.id, *merged_ids(uow, person.id)]]
     files = list_attachments(uow, attachments_dir, owners + _record_owners(uow, person.id))
     timeline, truncated = load_timeline(uow, person.id, files, see_accusers, limit)

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.domain.enums import MatterState, MatterType
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.domain.workflow import FINISHED_STATES, STATE_LABELS
 from app.services.contacts import _repeat_candidate
 from app.services.context import UnitOfWork
@@ -108,7 +108,7 @@ def earlier_matters(uow: UnitOfWork, person_ids: list[uuid.UUID], subject_code: 
         .group_by(Contact.matter_id)).all())
     auto = _repeat_candidate(uow, tuple(person_ids), subject_code)
     names = subject_names(session)
-    see_accusations = allows(uow.actor.role, Permission.READ_ACCUSATION)
+    see_accusations = uow.actor.may(Permission.READ_ACCUSATION)
     content_given = bool(_bigrams(content))  # a saved phrase alone says nothing specific
     rows = []
     for m in matters:

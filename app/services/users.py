@@ -15,7 +15,7 @@ from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services import audit
 from app.services.context import Actor, UnitOfWork
 from app.services.passwords import check_password_policy, hash_password, verify_password
-from app.services.workspace import Workspace, actor_for
+from app.services.workspace import Workspace, actor_for, permissions_of
 from db.models import UserAccount
 
 MAX_FAILED_LOGINS = 5
@@ -29,10 +29,15 @@ class UserInfo:
     display_name: str
     role: Role
     active: bool
+    read_accusation: bool  # what the user may do now: the role's default or the administrator's choice
+    accusation_override: bool | None  # None: the role's default
+    must_change_password: bool
 
 
 def _info(user: UserAccount) -> UserInfo:
-    return UserInfo(user.id, user.login, user.display_name, Role(user.role), user.active)
+    return UserInfo(user.id, user.login, user.display_name, Role(user.role), user.active,
+                    Permission.READ_ACCUSATION in permissions_of(user), user.read_accusation,
+                    user.must_change_password)
 
 
 def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, password: str) -> UserInfo:
@@ -42,7 +47,7 @@ def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, pass
         # Typed at every login and unlock, where an input method gets in the way.
         raise ValidationError("login_chars", "登录名：只能用字母、数字、下划线和点", field="login")
     name = clean_line(display_name, field="display_name", label="姓名", max_length=50)
-    check_password_policy(password)
+    check_password_policy(password, login=login)
     if uow.session.scalars(select(UserAccount.id).where(UserAccount.login == login)).first():
         raise Conflict("login_taken", f"登录名：“{login}”已被使用", field="login")
     user = UserAccount(office_id=uow.office_id, login=login, display_name=name, role=role.value,
@@ -54,6 +59,7 @@ def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, pass
 
 
 def list_users(uow: UnitOfWork) -> list[UserInfo]:
+    uow.actor.require(Permission.READ)
     users = uow.session.scalars(
         select(UserAccount).where(~UserAccount.is_system).order_by(UserAccount.login)
     )
@@ -90,13 +96,24 @@ def authenticate(workspace: Workspace, login: str, password: str) -> Actor:
 
 
 def change_password(uow: UnitOfWork, old_password: str, new_password: str) -> None:
+    """The acting user replaces their own password; the old one proves it is really them."""
     user = uow.session.get(UserAccount, uow.actor.user_id)
-    assert user is not None
+    if user is None or user.is_system:
+        raise NotFound("user_not_found", "用户：找不到该用户", field="user")
     if not verify_password(user.password_hash, old_password):
         raise ValidationError("wrong_password", "原密码：不正确", field="old_password")
-    check_password_policy(new_password, field="new_password")
+    check_password_policy(new_password, field="new_password", login=user.login)
+    if new_password == old_password:
+        raise ValidationError("password_unchanged", "新密码：不能与原密码相同", field="new_password")
     user.password_hash = hash_password(new_password)
+    user.must_change_password = False
     audit.record(uow, "change_password", "user", user.id)
+
+
+def password_change_due(uow: UnitOfWork) -> bool:
+    """True after an administrator's reset, until the user has chosen their own password."""
+    user = uow.session.get(UserAccount, uow.actor.user_id)
+    return bool(user is not None and user.must_change_password)
 
 
 def _managed_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserAccount:
@@ -111,10 +128,24 @@ def _managed_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserAccount:
 def reset_password(uow: UnitOfWork, user_id: uuid.UUID, new_password: str) -> UserInfo:
     """An administrator sets a new password (and lifts a lockout); the user should change it soon."""
     user = _managed_user(uow, user_id)
-    check_password_policy(new_password, field="new_password")
+    check_password_policy(new_password, field="new_password", login=user.login)
     user.password_hash = hash_password(new_password)
     user.failed_logins, user.locked_until = 0, None
+    # The administrator knows this password: the user must replace it at the next login.
+    user.must_change_password = user.id != uow.actor.user_id
     audit.record(uow, "reset_password", "user", user.id, after={"login": user.login})
+    return _info(user)
+
+
+def set_accusation_access(uow: UnitOfWork, user_id: uuid.UUID, granted: bool | None) -> UserInfo:
+    """Grant (True), revoke (False) or return to the role's default (None) the right to read
+    检举控告类 content and accusers' identities. It takes effect at the user's next login."""
+    user = _managed_user(uow, user_id)
+    if user.read_accusation is granted:
+        return _info(user)
+    before = {"read_accusation": user.read_accusation}
+    user.read_accusation = granted
+    audit.record(uow, "set_grant", "user", user.id, before=before, after={"read_accusation": granted})
     return _info(user)
 
 

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.domain.enums import Role
+from app.domain.permissions import Permission, effective
 from app.errors import DomainError, NotFound, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, default_database_url, resolve_data_dir
+from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
 from db.engine import Database
@@ -83,9 +85,14 @@ class Workspace:
 
     @contextmanager
     def read(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """A use case that only reads; what it opened or exported is audited once it has succeeded."""
         try:
             with self.database.read() as session:
-                yield UnitOfWork(session, actor, self.clock)
+                uow = UnitOfWork(session, actor, self.clock, writable=False)
+                yield uow
+            if uow.accesses:
+                with self.database.write() as session:
+                    audit.record_accesses(UnitOfWork(session, actor, self.clock), uow.accesses)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
@@ -108,8 +115,14 @@ class Workspace:
             return actor_for(user)
 
 
+def permissions_of(user: UserAccount) -> frozenset[Permission]:
+    """The user's role's permissions with the administrator's grant or revocation applied."""
+    overrides = {} if user.read_accusation is None else {Permission.READ_ACCUSATION: user.read_accusation}
+    return effective(Role(user.role), overrides)
+
+
 def actor_for(user: UserAccount) -> Actor:
-    return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id)
+    return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id, permissions_of(user))
 
 
 def uses_data_folder_file(database: Database, folder: Path) -> bool:

@@ -148,6 +148,7 @@ class TrendPoint:
 def monthly_trend(uow: UnitOfWork, first: date, last: date, *,
                   office_ids: tuple[uuid.UUID, ...] = ()) -> list[TrendPoint]:
     """批次 and 人次 per month from the month of ``first`` to that of ``last``, one GROUP BY."""
+    uow.actor.require(Permission.READ)
     offices = scope(uow, office_ids)
     start, end = month(first.year, first.month), month(last.year, last.month)
     f = ContactFilter(start=start.start, end=end.end, office_ids=offices)

@@ -22,7 +22,7 @@ class AuditEvent(Base):
 
     id: Mapped[uuid_pk]
     seq: Mapped[int] = mapped_column(Integer, unique=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     office_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     user_login: Mapped[str] = mapped_column(String(50))

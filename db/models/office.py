@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, OfficeOwned, Synced, code, long, short
@@ -67,6 +67,9 @@ class UserAccount(OfficeOwned, Base):
     is_system: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
+    # None follows the role's default; True grants, False revokes 检举控告类 access for this user.
+    read_accusation: Mapped[bool | None]
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Village(OfficeOwned, Base):

@@ -21,6 +21,7 @@ from app.services.offices import OfficeInfo
 from ui.context import GuiContext
 from ui.pages.base import Page
 from ui.theme import TEXT_SIZES, apply_theme
+from ui.widgets.settings_audit import AuditTab
 from ui.widgets.settings_backup import BackupTab
 from ui.widgets.settings_lists import ListsTab
 from ui.widgets.settings_rules import COLUMN_WIDTH, RulesTab
@@ -168,6 +169,9 @@ class SettingsPage(Page):
                               (self.lists, "村（社区）与责任单位"), (self.backup, "备份与恢复"),
                               (self.display, "本机显示")):
             self.tabs.addTab(_scrolling(widget) if widget in (self.office, self.rules) else widget, label)
+        self.audit = AuditTab(ctx) if ctx.actor.may(Permission.READ_AUDIT) else None
+        if self.audit is not None:
+            self.tabs.addTab(self.audit, "审计日志")
         self.layout_.addWidget(self.tabs, 1)
         self._started = False
 
@@ -178,6 +182,8 @@ class SettingsPage(Page):
             self.users.load()
             self.lists.load()
             self.backup.load()
+            if self.audit is not None:
+                self.audit.load()
 
     @property
     def loaded(self) -> bool:

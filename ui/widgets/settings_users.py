@@ -17,12 +17,21 @@ from app.domain.enums import Role
 from app.domain.permissions import ROLE_LABELS, Permission, allows
 from app.errors import DomainError
 from app.services.passwords import MIN_PASSWORD_LENGTH
-from app.services.users import UserInfo, change_password, create_user, list_users, reset_password, set_active
+from app.services.context import UnitOfWork
+from app.services.users import (
+    UserInfo, change_password, create_user, list_users, reset_password, set_accusation_access, set_active,
+)
 from ui.context import GuiContext
 from ui.widgets.record_table import PayloadRole, Record, RecordTableModel
 
-COLUMNS = ("登录名", "姓名", "角色", "状态")
-PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字"
+COLUMNS = ("登录名", "姓名", "角色", "状态", "检举控告类")
+ACCUSATION_CHOICES = ((None, "按角色默认"), (True, "授予查阅"), (False, "收回查阅"))
+
+
+def accusation_text(user: UserInfo) -> str:
+    seen = "可查阅" if user.read_accusation else "不可查阅"
+    return seen if user.accusation_override is None else f"{seen}（{'已授予' if user.accusation_override else '已收回'}）"
+PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字，不能与登录名相同"
 
 
 def _password_field() -> QLineEdit:
@@ -105,6 +114,8 @@ class UsersTab(QWidget):
         self.new_button = QPushButton("新建用户")
         self.reset_button = QPushButton("重置密码")
         self.toggle_button = QPushButton("停用")
+        self.grant_button = QPushButton("检举控告查阅权限…")
+        self.grant_button.clicked.connect(self.ask_accusation_access)
         self.own_button = QPushButton("修改我的密码")
         self.new_button.clicked.connect(self.ask_new_user)
         self.reset_button.clicked.connect(self.ask_reset_password)
@@ -113,7 +124,7 @@ class UsersTab(QWidget):
         self.status = QLabel("" if self.manager else "只有管理员可以新建、停用用户和重置密码。")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.reset_button, self.toggle_button):
+        for button in (self.new_button, self.reset_button, self.toggle_button, self.grant_button):
             button.setVisible(self.manager)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -132,7 +143,8 @@ class UsersTab(QWidget):
         wanted = self._select_after_load or (selected.login if selected is not None else None)
         self._select_after_load = None
         self.model.set_records([
-            Record((u.login, u.display_name, ROLE_LABELS[u.role], "在用" if u.active else "已停用"), u,
+            Record((u.login, u.display_name, ROLE_LABELS[u.role], "在用" if u.active else "已停用",
+                    accusation_text(u)), u,
                    None if u.active else "muted") for u in users])
         if wanted:
             self.select(wanted)
@@ -152,6 +164,7 @@ class UsersTab(QWidget):
     def _selection_changed(self, *_args: object) -> None:
         user = self.selected_user()
         self.reset_button.setEnabled(user is not None)
+        self.grant_button.setEnabled(user is not None)
         # Nobody deactivates the account they are using (the service refuses it too).
         self.toggle_button.setEnabled(user is not None and user.id != self.ctx.actor.user_id)
         self.toggle_button.setText("启用" if user is not None and not user.active else "停用")
@@ -220,6 +233,32 @@ class UsersTab(QWidget):
                               self._done(f"已重置 {user.login} 的密码，请通知本人登录后修改。", user.login),
                               changes=frozenset({"user"}), on_error=d.refused)
 
+    def ask_accusation_access(self) -> FormDialog | None:
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = FormDialog(self, f"检举控告查阅权限 — {user.display_name}（{user.login}）",
+                            lambda d: self._set_access(d, user))
+        choice = QComboBox()
+        for value, label in ACCUSATION_CHOICES:
+            choice.addItem(label, value)
+        choice.setCurrentIndex([v for v, _ in ACCUSATION_CHOICES].index(user.accusation_override))
+        dialog.add("access", "检举控告类内容", choice)
+        note = QLabel(f"{ROLE_LABELS[user.role]}默认{'可以' if allows(user.role, Permission.READ_ACCUSATION) else '不能'}"
+                      "查看检举控告类事项的内容和检举人身份。修改在该用户下次登录时生效。")
+        note.setWordWrap(True)
+        dialog.form.addRow(note)
+        return self._open(dialog)
+
+    def _set_access(self, d: FormDialog, user: UserInfo) -> None:
+        choice = d.fields["access"]
+        assert isinstance(choice, QComboBox)
+        granted: bool | None = choice.currentData()
+        d.busy()
+        self.ctx.runner.write(lambda uow: set_accusation_access(uow, user.id, granted),
+                              self._done(f"已调整 {user.login} 的检举控告查阅权限（下次登录生效）。", user.login),
+                              changes=frozenset({"user"}), on_error=d.refused)
+
     def toggle_active(self) -> None:
         user = self.selected_user()
         if user is None:
@@ -230,18 +269,39 @@ class UsersTab(QWidget):
                               changes=frozenset({"user"}), on_error=lambda exc: self._say(exc.message))
 
     def ask_own_password(self) -> FormDialog:
-        dialog = FormDialog(self, f"修改我的密码 — {self.ctx.actor.display_name}", self._change_own)
-        dialog.add("old", "原密码", _password_field())
-        dialog.add("password", "新密码", _password_field())
-        dialog.add("again", "再次输入", _password_field())
-        dialog.form.addRow("", QLabel(PASSWORD_HINT))
-        return self._open(dialog)
+        self.dialog = own_password_dialog(self, self.ctx.actor.display_name, runner_writer(self.ctx),
+                                          lambda: self._say("已修改您的密码。"))
+        return self.dialog
 
-    def _change_own(self, d: FormDialog) -> None:
+
+Writer = Callable[[Callable[[UnitOfWork], object], Callable[[object], None], Callable[[DomainError], None]], None]
+
+
+def runner_writer(ctx: GuiContext) -> Writer:
+    """Run a write on the main window's worker threads, errors back to the dialog."""
+    return lambda fn, done, failed: ctx.runner.write(fn, done, on_error=failed)
+
+
+def own_password_dialog(parent: QWidget, display_name: str, write: Writer, done: Callable[[], None], *,
+                        forced: bool = False) -> FormDialog:
+    """修改我的密码: the old password proves who is asking; ``done`` runs after a successful change."""
+
+    def submit(d: FormDialog) -> None:
         if d.text("password") != d.text("again"):
             d.fail("新密码：两次输入不一致", "again")
             return
         old, new = d.text("old"), d.text("password")
         d.busy()
-        self.ctx.runner.write(lambda uow: change_password(uow, old, new), self._done("已修改您的密码。"),
-                              on_error=d.refused)
+        write(lambda uow: change_password(uow, old, new), lambda _r: (d.accept(), done()), d.refused)
+
+    dialog = FormDialog(parent, f"修改我的密码 — {display_name}", submit)
+    if forced:
+        notice = QLabel("管理员重置了您的密码。请先设置只有您自己知道的新密码，再开始工作。")
+        notice.setWordWrap(True)
+        dialog.form.addRow(notice)
+    dialog.add("old", "原密码", _password_field())
+    dialog.add("password", "新密码", _password_field())
+    dialog.add("again", "再次输入", _password_field())
+    dialog.form.addRow("", QLabel(PASSWORD_HINT))
+    dialog.open()
+    return dialog
