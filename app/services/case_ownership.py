@@ -150,14 +150,14 @@ def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *,
         stmt = stmt.where(CaseOwnership.leader_id == leader_id)
     if not include_settled:
         stmt = stmt.where(CaseOwnership.settled_on.is_(None))
-    rows = uow.session.execute(stmt).tuples().all()
+    rows = uow.session.execute(stmt).all()
     notes = _progress(uow, [o.id for o, _m in rows])
     due = dict(uow.session.execute(
         select(MatterDeadline.matter_id, func.min(MatterDeadline.due_on))
         .join(Matter, Matter.id == MatterDeadline.matter_id)
         .where(MatterDeadline.matter_id.in_([m.id for _o, m in rows]), live_clock_condition(),
                MatterDeadline.clock.in_([c.value for c in OFFICE_DUTIES]))
-        .group_by(MatterDeadline.matter_id)).tuples().all())
+        .group_by(MatterDeadline.matter_id)).all())
     names = user_names(uow, (o.leader_id for o, _m in rows))
     today = uow.today()
     return tuple(OwnedCase(

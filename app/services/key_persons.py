@@ -134,7 +134,7 @@ def _infos(uow: UnitOfWork, rows: list[tuple[KeyPerson, str]]) -> list[KeyPerson
     last = dict(uow.session.execute(
         select(KeyPersonContact.key_person_id, func.max(KeyPersonContact.contacted_on))
         .where(KeyPersonContact.key_person_id.in_([k.id for k, _n in rows]))
-        .group_by(KeyPersonContact.key_person_id)).tuples().all())
+        .group_by(KeyPersonContact.key_person_id)).all())
     officers = user_names(uow, (k.officer_id for k, _n in rows))
     return [KeyPersonInfo(k.id, k.person_id, name, officers.get(k.officer_id, ""), k.reason, k.follow_up_days,
                           k.listed_on, last.get(k.id),

@@ -235,7 +235,7 @@ def receptions(uow: UnitOfWork, start: date, end: date, *, leader_id: uuid.UUID 
     batches = dict(uow.session.execute(
         select(LeaderReceptionContact.reception_id, func.count())
         .where(LeaderReceptionContact.reception_id.in_(ids)).group_by(LeaderReceptionContact.reception_id)
-    ).tuples().all())
+    ).all())
     matters: dict[uuid.UUID, list[uuid.UUID]] = {}
     for rid, mid in uow.session.execute(select(LeaderReceptionMatter.reception_id, LeaderReceptionMatter.matter_id)
                                         .where(and_(LeaderReceptionMatter.reception_id.in_(ids)))):

@@ -104,7 +104,7 @@ def due_supervisions(uow: UnitOfWork, within_days: int) -> tuple[SupervisionDue,
         select(Supervision, Matter.number).join(Matter, Matter.id == Supervision.matter_id)
         .where(Supervision.office_id == uow.office_id, Supervision.replied_on.is_(None),
                Supervision.due_on <= today + timedelta(days=within_days))
-        .order_by(Supervision.due_on, Matter.number)).tuples().all()
+        .order_by(Supervision.due_on, Matter.number)).all()
     return tuple(SupervisionDue(s.id, s.matter_id, number, SOURCE_LABELS.get(s.source, s.source), s.supervisor,
                                 s.request, s.due_on, (s.due_on - today).days)  # type: ignore[operator]
                  for s, number in rows)

@@ -199,7 +199,7 @@ def history(uow: UnitOfWork, conflict_id: uuid.UUID) -> tuple[ConflictInfo, ...]
         chain.append(_conflict(uow, chain[-1].carried_from_id))
     chain.reverse()
     months = dict(uow.session.execute(select(ScreeningRound.id, ScreeningRound.month).where(
-        ScreeningRound.id.in_({c.round_id for c in chain}))).tuples().all())
+        ScreeningRound.id.in_({c.round_id for c in chain}))).all())
     return _infos(uow, chain, months)
 
 

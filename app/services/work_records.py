@@ -73,7 +73,7 @@ def user_names(uow: UnitOfWork, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UU
     if not wanted:
         return {}
     return dict(uow.session.execute(
-        select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(wanted))).tuples().all())
+        select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(wanted))).all())
 
 
 def village_names(uow: UnitOfWork, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
@@ -81,4 +81,4 @@ def village_names(uow: UnitOfWork, ids: Iterable[uuid.UUID | None]) -> dict[uuid
     if not wanted:
         return {}
     return dict(uow.session.execute(
-        select(Village.id, Village.name).where(Village.id.in_(wanted))).tuples().all())
+        select(Village.id, Village.name).where(Village.id.in_(wanted))).all())
