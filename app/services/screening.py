@@ -113,7 +113,7 @@ def add_conflict(uow: UnitOfWork, round_id: uuid.UUID, data: NewConflict) -> uui
     uow.actor.require(Permission.RECORD_STABILITY_WORK)
     screening = _round(uow, round_id)
     not_future(uow, data.found_on, field="found_on", label="排查日期")
-    if data.risk not in Risk:
+    if data.risk not in {r.value for r in Risk}:
         raise ValidationError("risk", "风险等级：请选择 高/中/低", field="risk")
     if data.due_on is not None and data.due_on < data.found_on:
         raise ValidationError("due_before_found", "化解期限：不能早于排查日期", field="due_on")
