@@ -69,6 +69,7 @@ def list_key_person(uow: UnitOfWork, person_id: uuid.UUID, *, officer_id: uuid.U
                     reason=clean_line(reason, field="reason", label="列为重点人员原因", max_length=400),
                     follow_up_days=follow_up_days, listed_on=uow.today())
     uow.session.add(row)
+    person.follow_up_officer = officer.display_name  # the archive card shows who keeps contact
     audit.record(uow, "list_key_person", "person", person.id,
                  after={"key_person_id": row.id, "officer": officer.display_name, "reason": row.reason})
     return row.id
@@ -106,7 +107,7 @@ def key_persons(uow: UnitOfWork, *, due_by: date | None = None) -> tuple[KeyPers
     uow.actor.require(Permission.READ)
     rows = list(uow.session.execute(
         select(KeyPerson, Person.name).join(Person, Person.id == KeyPerson.person_id)
-        .where(KeyPerson.office_id == uow.office_id, KeyPerson.removed_on.is_(None))).tuples())
+        .where(KeyPerson.office_id == uow.office_id, KeyPerson.removed_on.is_(None))))
     infos = _infos(uow, rows)
     if due_by is not None:
         infos = [i for i in infos if i.next_due_on <= due_by]

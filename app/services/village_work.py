@@ -147,9 +147,9 @@ def rate_proxy(uow: UnitOfWork, proxy_id: uuid.UUID, *, on: date, rating: Satisf
     _date(uow, on, row.accepted_on, "rated_on", "评单日期", "接单日期")  # type: ignore[arg-type]
     if rating not in {s.value for s in Satisfaction}:
         raise ValidationError("rating", "评价：请选择 满意/基本满意/不满意", field="rating")
-    row.rated_on, row.rating = on, Satisfaction(rating).value
-    row.rating_note = clean_line(note, field="rating_note", label="评价说明", max_length=400,
-                                 required=rating is Satisfaction.DISSATISFIED)
+    text = clean_line(note, field="rating_note", label="评价说明", max_length=400,
+                      required=rating is Satisfaction.DISSATISFIED)
+    row.rated_on, row.rating, row.rating_note = on, Satisfaction(rating).value, text
     audit.record(uow, "proxy_rate", "matter", row.matter_id, after={"on": on, "rating": row.rating})
 
 

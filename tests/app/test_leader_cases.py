@@ -49,7 +49,7 @@ def test_handing_over_ends_the_earlier_package(ws, actors, admin):
     with ws.read(admin) as uow:
         assert co.leader_cases(uow, leader.user_id) == ()
         assert [c.leader for c in co.leader_cases(uow)] == [admin.display_name]
-    with ws.write(leader) as uow, pytest.raises(Conflict):
+    with pytest.raises(Conflict), ws.write(leader) as uow:
         co.add_progress(uow, first, TODAY, "已不再负责")
 
 
@@ -63,10 +63,10 @@ def test_four_fixes_are_checked_and_only_leaders_own(ws, actors, admin):
         (co.NewOwnership(leader.user_id, "李某", "约谈", TODAY), "target_on"),
     ]
     for data, field in bad:
-        with ws.write(admin) as uow, pytest.raises(ValidationError) as err:
+        with pytest.raises(ValidationError) as err, ws.write(admin) as uow:
             co.assign_case(uow, matter, data)
         assert err.value.field == field
-    with ws.write(handler) as uow, pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), ws.write(handler) as uow:
         co.assign_case(uow, matter, co.NewOwnership(leader.user_id, "李某", "约谈", D("2026-12-31")))
     with ws.read(admin) as uow:
         assert uow.session.get(Matter, matter).case_leader == ""  # nothing half-written
@@ -76,10 +76,10 @@ def test_settling_a_claim_needs_the_evaluation_or_a_reason(ws, actors, admin):
     leader = actors[Role.LEADER]
     matter = register(ws, admin, "反映低保待遇", on=D("2026-11-02"))
     ownership = own(ws, leader, matter, leader)
-    with ws.write(leader) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(leader) as uow:
         co.settle_case(uow, ownership, co.Settlement(TODAY, "已落实低保"))
     assert (err.value.field, err.value.message.startswith("信访人评价")) == ("evaluation", True)
-    with ws.write(leader) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(leader) as uow:
         co.settle_case(uow, ownership, co.Settlement(TODAY, "  ", Satisfaction.SATISFIED))
     assert err.value.field == "outcome"
     with ws.write(leader) as uow:
@@ -147,12 +147,12 @@ def test_backlog_by_hand_list_and_resolution_rate(ws, actors, admin):
     with ws.write(leader) as uow:
         backlog.flag_backlog(uow, listed, D("2026-04-01"), "县信访局第一批积案清单")
         backlog.flag_backlog(uow, other, D("2026-04-01"), "县信访局第一批积案清单")
-    with ws.write(leader) as uow, pytest.raises(Conflict):
+    with pytest.raises(Conflict), ws.write(leader) as uow:
         backlog.flag_backlog(uow, listed, D("2026-04-01"), "重复")
     third = register(ws, admin, "反映水渠", on=D("2026-03-02"), name="王五")
     for since, reason, field in ((D("2026-04-01"), "", "reason"), (D("2026-03-01"), "清单", "backlog_since"),
                                  (D("2026-11-24"), "清单", "backlog_since")):
-        with ws.write(leader) as uow, pytest.raises(ValidationError) as err:
+        with pytest.raises(ValidationError) as err, ws.write(leader) as uow:
             backlog.flag_backlog(uow, third, since, reason)
         assert err.value.field == field
     ownership = own(ws, leader, listed, leader)

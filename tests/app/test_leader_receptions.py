@@ -46,10 +46,10 @@ def test_schedule_is_published_and_gives_todays_receiving_leader(ws, actors):
         week = lr.schedule(uow, TODAY, D("2026-11-30"), published_only=True)
     assert (today.leader, today.place, today.published_on) == (leader.display_name, "镇信访接待室", TODAY)
     assert [s.place for s in week] == ["镇信访接待室", "东风村村委会"]
-    with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         lr.publish(uow, TODAY, D("2026-11-30"))
     assert err.value.code == "nothing_to_publish"
-    with ws.write(clerk) as uow, pytest.raises(Conflict):
+    with pytest.raises(Conflict), ws.write(clerk) as uow:
         lr.remove_slot(uow, week[0].id)
 
 
@@ -63,11 +63,11 @@ def test_slot_checks_name_the_field(ws, actors, admin):
         (lr.NewSlot(leader.user_id, TODAY, "下午", " "), ValidationError, "place"),
     ]
     for data, error, field in cases:
-        with ws.write(clerk) as uow, pytest.raises(error) as err:
+        with pytest.raises(error) as err, ws.write(clerk) as uow:
             lr.add_slot(uow, data)
         assert err.value.field == field, data
         assert err.value.message.startswith(("接访", "领导")), err.value.message
-    with ws.write(actors[Role.COUNTY_READER]) as uow, pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), ws.write(actors[Role.COUNTY_READER]) as uow:
         lr.add_slot(uow, lr.NewSlot(leader.user_id, TODAY, "下午", "接待室"))
 
 
@@ -96,13 +96,13 @@ def test_reception_links_the_days_contacts_of_that_leader(ws, actors, clock):
 def test_village_visit_and_appointment_need_their_facts(ws, actors):
     clerk, leader = actors[Role.RECEPTIONIST], actors[Role.LEADER]
     matter = register(ws, clerk, "反映灌溉水渠堵塞", on=D("2026-11-02"))
-    with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         lr.record_reception(uow, lr.NewReception(ReceptionKind.VILLAGE_VISIT, TODAY, leader.user_id))
     assert err.value.field == "village_id"
-    with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         lr.record_reception(uow, lr.NewReception(ReceptionKind.APPOINTMENT, TODAY, leader.user_id))
     assert err.value.field == "persons"
-    with ws.write(clerk) as uow, pytest.raises(NotFound):
+    with pytest.raises(NotFound), ws.write(clerk) as uow:
         lr.record_reception(uow, lr.NewReception(ReceptionKind.APPOINTMENT, TODAY, leader.user_id,
                                                  persons="张三", matter_ids=(leader.user_id,)))
     with ws.write(clerk) as uow:

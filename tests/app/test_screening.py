@@ -48,11 +48,11 @@ def test_rounds_carry_unresolved_items_and_keep_their_history(ws, actors, clock)
         ("张三、李四", "高", ConflictStatus.OPEN), ("某建筑队、务工人员12人", "中", ConflictStatus.IN_PROGRESS)]
     assert [c.status for c in then] == [ConflictStatus.CARRIED, ConflictStatus.CARRIED, ConflictStatus.RESOLVED]
     assert now[0].village == "东风村" and now[0].due_on == D("2026-11-30")
-    with ws.write(clerk) as uow, pytest.raises(Conflict):  # the old copy no longer changes
+    with pytest.raises(Conflict), ws.write(clerk) as uow:  # the old copy no longer changes
         sc.set_status(uow, boundary, ConflictStatus.RESOLVED, on=D("2026-11-02"), note="x")
-    with ws.write(clerk) as uow, pytest.raises(Conflict):
+    with pytest.raises(Conflict), ws.write(clerk) as uow:
         sc.open_round(uow, D("2026-11-01"))
-    with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         sc.open_round(uow, D("2026-12-01"))
     assert err.value.field == "month"
     with ws.read(clerk) as uow:
@@ -67,7 +67,7 @@ def test_a_conflict_becomes_a_matter_with_one_action(ws, actors, admin, clock):
         rnd = sc.open_round(uow, D("2026-11-01"))
     item = conflict(ws, clerk, rnd.id, "张三、李四", Risk.HIGH, on=D("2026-11-20"),
                     village_id=village_id(ws, "红旗村"))
-    with ws.write(actors[Role.HANDLER]) as uow, pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), ws.write(actors[Role.HANDLER]) as uow:
         sc.convert_to_matter(uow, item, title="宅基地纠纷", subject_code="0101", matter_type=MatterType.CLAIM)
     with ws.write(clerk) as uow:
         matter = sc.convert_to_matter(uow, item, title="宅基地边界纠纷", subject_code="0101",
@@ -78,7 +78,7 @@ def test_a_conflict_becomes_a_matter_with_one_action(ws, actors, admin, clock):
         registered = (m.registered_on, m.problem_village_id, m.title)
     assert (info.status, info.matter_id) == (ConflictStatus.CONVERTED, matter)
     assert registered == (D("2026-11-23"), village_id(ws, "红旗村"), "宅基地边界纠纷")
-    with ws.write(clerk) as uow, pytest.raises(Conflict):
+    with pytest.raises(Conflict), ws.write(clerk) as uow:
         sc.convert_to_matter(uow, item, title="再次", subject_code="0101", matter_type=MatterType.CLAIM)
 
 
@@ -90,12 +90,12 @@ def test_register_checks_name_the_field(ws, actors):
     for change, field in (({"parties": ""}, "parties"), ({"responsible": ""}, "responsible"),
                           ({"found_on": D("2026-11-24")}, "found_on"), ({"due_on": D("2026-11-19")}, "due_on"),
                           ({"risk": "urgent"}, "risk")):
-        with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+        with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
             sc.add_conflict(uow, rnd.id, sc.NewConflict(**(base | change)))
         assert err.value.field == field
     item = conflict(ws, clerk, rnd.id, "张三", Risk.LOW, on=D("2026-11-20"))
-    with ws.write(clerk) as uow, pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         sc.set_status(uow, item, ConflictStatus.RESOLVED, on=D("2026-11-21"))
     assert err.value.field == "note"  # 已化解 says what settled it
-    with ws.write(actors[Role.COUNTY_READER]) as uow, pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), ws.write(actors[Role.COUNTY_READER]) as uow:
         sc.open_round(uow, D("2026-10-01"))
