@@ -23,7 +23,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import NewMatter, open_matter
-from app.services.work_records import not_before, not_future, village, village_names
+from app.services.work_records import PickLists, not_before, not_future, pick_lists, village, village_names
 from db.models import ScreenedConflict, ScreeningRound
 
 
@@ -235,3 +235,22 @@ def _live(uow: UnitOfWork, conflict_id: uuid.UUID) -> ScreenedConflict:
     if row.status == ConflictStatus.CONVERTED.value:
         raise Conflict("converted", "排查事项：已转为信访事项，请在事项中办理", field="conflict_id")
     return row
+
+
+@dataclass(frozen=True)
+class ScreeningView:
+    lists: PickLists
+    rounds: tuple[RoundInfo, ...]  # newest first
+    current: RoundInfo | None  # the round shown
+    items: tuple[ConflictInfo, ...]
+
+    def count(self, risk: Risk, *, unresolved: bool = False) -> int:
+        return sum(1 for i in self.items if i.risk is risk and (not unresolved or i.status in UNRESOLVED_CONFLICT))
+
+
+def screening_view(uow: UnitOfWork, round_id: uuid.UUID | None = None) -> ScreeningView:
+    """The register page: every round, and the items of ``round_id`` (default: the newest round)."""
+    all_rounds = rounds(uow)
+    current = next((r for r in all_rounds if r.id == round_id), all_rounds[0] if all_rounds else None)
+    items = conflict_register(uow, current.id) if current else ()
+    return ScreeningView(pick_lists(uow), all_rounds, current, items)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app.domain.enums import Role
+from app.domain.permissions import Permission
 from app.errors import NotFound, ValidationError
 from app.services.context import UnitOfWork
 from db.models import UserAccount, Village
@@ -82,3 +84,24 @@ def village_names(uow: UnitOfWork, ids: Iterable[uuid.UUID | None]) -> dict[uuid
         return {}
     return dict(uow.session.execute(
         select(Village.id, Village.name).where(Village.id.in_(wanted))).all())
+
+
+@dataclass(frozen=True)
+class PickLists:
+    today: date
+    leaders: tuple[tuple[uuid.UUID, str], ...]
+    villages: tuple[tuple[uuid.UUID, str], ...]
+    users: tuple[tuple[uuid.UUID, str], ...]  # every active account, for 稳控责任人 and 代办员
+
+
+def pick_lists(uow: UnitOfWork) -> PickLists:
+    """What the leader-work and screening forms choose from."""
+    uow.actor.require(Permission.READ)
+    villages = tuple((vid, name) for vid, name in uow.session.execute(
+        select(Village.id, Village.name).where(Village.office_id == uow.office_id, Village.active)
+        .order_by(Village.name)))
+    users = tuple((uid, name) for uid, name in uow.session.execute(
+        select(UserAccount.id, UserAccount.display_name)
+        .where(UserAccount.office_id == uow.office_id, UserAccount.active, UserAccount.is_system.is_(False))
+        .order_by(UserAccount.display_name)))
+    return PickLists(uow.today(), leaders(uow), villages, users)
