@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QW
 
 from app.domain.enums import MatterType, Satisfaction
 from app.domain.leader_work import (
-    CONFLICT_STATUS_LABELS, RECEPTION_KIND_LABELS, RISK_LABELS, SETTABLE_CONFLICT_STATUSES, ReceptionKind, Risk,
+    CONFLICT_STATUS_LABELS, RECEPTION_KIND_LABELS, RISK_LABELS, SETTABLE_CONFLICT_STATUSES, ConflictStatus,
+    ReceptionKind, Risk,
 )
 from app.services import case_ownership as co, leader_receptions as lr, screening as sc
 from app.services.matters import find_by_number
@@ -103,7 +104,9 @@ def settle(parent: QWidget | None, ctx: GuiContext, lists: PickLists, ownership_
     reason = line("未评价时写明原因（申诉求决类必填）")
 
     def work() -> Callable[[Any], Any]:
-        data = co.Settlement(on.date().toPython(), outcome.toPlainText(), evaluation.currentData(), reason.text())
+        chosen = evaluation.currentData()  # Qt hands enum members back as their text
+        data = co.Settlement(on.date().toPython(), outcome.toPlainText(), Satisfaction(chosen) if chosen else None,
+                             reason.text())
         return lambda uow: co.settle_case(uow, ownership_id, data)
 
     return _open(dialog, ctx, [("化解日期", on), ("化解结果", outcome), ("信访人评价", evaluation),
@@ -164,7 +167,7 @@ def add_conflict(parent: QWidget | None, ctx: GuiContext, lists: PickLists, roun
     responsible, due = line("责任人"), date_edit(qdate(lists.today).addDays(30))
 
     def work() -> Callable[[Any], Any]:
-        data = sc.NewConflict(found.date().toPython(), parties.text(), kind.text(), risk.currentData(),
+        data = sc.NewConflict(found.date().toPython(), parties.text(), kind.text(), Risk(risk.currentData()),
                               responsible.text(), village.currentData(), summary.toPlainText(),
                               measures.toPlainText(), due.date().toPython())
         return lambda uow: sc.add_conflict(uow, round_id, data)
@@ -182,7 +185,7 @@ def set_status(parent: QWidget | None, ctx: GuiContext, lists: PickLists, confli
     note = line("情况说明（已化解必填）")
 
     def work() -> Callable[[Any], Any]:
-        chosen, day, text = status.currentData(), on.date().toPython(), note.text()
+        chosen, day, text = ConflictStatus(status.currentData()), on.date().toPython(), note.text()
         return lambda uow: sc.set_status(uow, conflict_id, chosen, on=day, note=text)
 
     return _open(dialog, ctx, [("状态", status), ("日期", on), ("情况说明", note)], work, "screening")
@@ -194,7 +197,7 @@ def convert(parent: QWidget | None, ctx: GuiContext, conflict_id: uuid.UUID, tit
     matter_type = combo(list(MATTER_TYPE_LABELS.items()))
 
     def work() -> Callable[[Any], Any]:
-        text, code, kind = title.text(), subject.text().strip(), matter_type.currentData()
+        text, code, kind = title.text(), subject.text().strip(), MatterType(matter_type.currentData())
         return lambda uow: sc.convert_to_matter(uow, conflict_id, title=text, subject_code=code, matter_type=kind)
 
     return _open(dialog, ctx, [("事项摘要", title), ("问题分类", subject), ("事项类别", matter_type)], work,

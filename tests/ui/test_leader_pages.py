@@ -1,0 +1,133 @@
+"""领导包案与接访 and 矛盾纠纷排查 pages on a real workspace: what they show matches the services, the
+dialogs write through them, a refusal names the field; the desk pre-selects today's receiving leader."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import select
+
+from app.domain.enums import Resolution, Role
+from app.domain.leader_work import ConflictStatus, Risk
+from app.services import backlog, case_ownership as co, key_persons as kp, leader_receptions as lr, screening as sc
+from app.services.persons import PersonInput, create_person
+from db.models import Matter, ScreenedConflict
+from tests.support.matters import register
+
+D = date.fromisoformat
+TODAY = D("2026-11-23")
+
+
+@pytest.fixture
+def refusals(monkeypatch):
+    found: list[Exception] = []
+    monkeypatch.setattr("ui.dialogs.oversight_dialogs.show_domain_error", lambda _parent, error: found.append(error))
+    return found
+
+
+def seed(ws, actors, admin, clock):
+    leader, clerk = actors[Role.LEADER], actors[Role.RECEPTIONIST]
+    matter = register(ws, admin, "反映征地补偿款未到位", on=D("2026-11-02"), name="张三")
+    old = register(ws, admin, "县交办积案：土地承包纠纷", on=D("2026-03-02"), name="李四")
+    with ws.write(clerk) as uow:
+        lr.add_slot(uow, lr.NewSlot(leader.user_id, TODAY, "上午 8:30—11:30", "镇信访接待室", "征地拆迁"))
+        lr.add_slot(uow, lr.NewSlot(leader.user_id, D("2026-11-30"), "上午 8:30—11:30", "东风村村委会"))
+        lr.publish(uow, TODAY, TODAY)
+        person = create_person(uow, PersonInput(name="王五"))
+    with ws.write(leader) as uow:
+        ownership = co.assign_case(uow, matter, co.NewOwnership(leader.user_id, "经办人李某", "约谈村委会",
+                                                                D("2026-12-20")))
+        co.add_progress(uow, ownership, TODAY, "补偿款下周拨付")
+        backlog.flag_backlog(uow, old, D("2026-04-01"), "县信访局积案清单")
+    with ws.write(clerk) as uow:
+        kp.list_key_person(uow, person, officer_id=clerk.user_id, reason="多次越级访", follow_up_days=3)
+        kp.save_period(uow, name="县人代会", starts_on=D("2026-11-22"), ends_on=D("2026-11-28"))
+    return matter, ownership
+
+
+def leader_page(main_window, qtbot):
+    main_window.show_page("leader")
+    page = main_window.page("leader")
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=10_000)
+    return page
+
+
+def test_leader_page_shows_packages_schedule_backlog_and_banner(main_window, qtbot, ws, actors, admin, clock):
+    matter, _ownership = seed(ws, actors, admin, clock)
+    page = leader_page(main_window, qtbot)
+    cases = page.cases.model
+    assert cases.rowCount() == 1
+    assert [cases.record(0).cells[i] for i in (3, 5, 6, 8)] == [
+        actors[Role.LEADER].display_name, "2026-12-20", "剩 27 天", "补偿款下周拨付"]
+    assert [page.slots.model.record(r).cells[5] for r in range(2)] == ["2026-11-23", "未公示"]
+    assert page.backlog.model.rowCount() == 1
+    assert page.banner.isVisible() and "县人代会" in page.banner.text() and "王五" in page.banner.text()
+    assert "在包事项 1 件" in page.summary.text()
+    page.cases.table.selectRow(0)
+    page.cases.table.activated.emit(page.cases.model.index(0, 0))
+    assert main_window.stack.currentWidget() is main_window.page("matters")
+
+
+def test_settle_dialog_names_the_missing_evaluation_then_settles(main_window, qtbot, ws, actors, admin, clock,
+                                                                refusals):
+    matter, _ownership = seed(ws, actors, admin, clock)
+    page = leader_page(main_window, qtbot)
+    page.cases.table.selectRow(0)
+    qtbot.mouseClick(page.findChild(QPushButton, "settleCase"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    outcome = dialog.form.itemAt(1, dialog.form.ItemRole.FieldRole).widget()
+    reason = dialog.form.itemAt(3, dialog.form.ItemRole.FieldRole).widget()
+    outcome.setPlainText("补偿款已到位，信访人息诉罢访")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(refusals), timeout=10_000)
+    assert refusals[0].field == "evaluation" and dialog.isVisible()
+    reason.setText("信访人外出务工")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.cases.model.rowCount() == 0, timeout=10_000)
+    with ws.read(admin) as uow:
+        assert uow.session.get(Matter, matter).resolution == Resolution.RESOLVED.value
+
+
+def test_the_desk_preselects_todays_receiving_leader(main_window, qtbot, ws, actors, admin, clock):
+    seed(ws, actors, admin, clock)
+    main_window.show_page("desk")
+    desk = main_window.page("desk")
+    qtbot.waitUntil(lambda: desk.lists is not None, timeout=10_000)
+    desk.reset()
+    qtbot.waitUntil(lambda: desk.fields.leader_name.currentText() != "", timeout=10_000)
+    assert desk.lists.receiving_leader == actors[Role.LEADER].display_name
+    assert desk.fields.leader_name.currentText() == actors[Role.LEADER].display_name
+
+
+def test_screening_page_opens_a_round_registers_and_converts(main_window, qtbot, ws, actors, admin, refusals):
+    main_window.show_page("screening")
+    page = main_window.page("screening")
+    qtbot.waitUntil(lambda: page.view is not None, timeout=10_000)
+    assert page.view.current is None and "尚未开启" in page.counts.text()
+    qtbot.mouseClick(page.findChild(QPushButton, "openRound"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.view.current is not None, timeout=10_000)
+    with ws.write(admin) as uow:
+        sc.add_conflict(uow, page.view.current.id, sc.NewConflict(D("2026-11-20"), "张三、李四", "邻里纠纷",
+                                                                   Risk.HIGH, "调解主任"))
+        sc.add_conflict(uow, page.view.current.id, sc.NewConflict(D("2026-11-21"), "王五、赵六", "用水纠纷",
+                                                                   Risk.LOW, "调解主任"))
+    page.reload(page.view.current.id)
+    qtbot.waitUntil(lambda: page.register.model.rowCount() == 2, timeout=10_000)
+    assert "高风险 1 件（未化解 1）" in page.counts.text()
+    page.register.table.selectRow(0)
+    qtbot.mouseClick(page.findChild(QPushButton, "convert"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    subject = dialog.form.itemAt(1, dialog.form.ItemRole.FieldRole).widget()
+    subject.setText("0101")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.register.model.record(0).cells[8] == "已转信访事项", timeout=10_000)
+    with ws.read(admin) as uow:
+        converted = uow.session.scalars(select(ScreenedConflict).where(ScreenedConflict.parties == "张三、李四")).one()
+        assert converted.status == ConflictStatus.CONVERTED.value
+        assert uow.session.get(Matter, converted.matter_id).title == "张三、李四邻里纠纷"
+    assert not refusals
