@@ -245,3 +245,4 @@ def receptions(uow: UnitOfWork, start: date, end: date, *, leader_id: uuid.UUID 
         r.id, ReceptionKind(r.kind), r.held_on, leaders.get(r.leader_id, ""), r.place,
         villages.get(r.village_id, "") if r.village_id else "", r.persons, r.headcount, batches.get(r.id, 0),
         tuple(matters.get(r.id, ())), r.note) for r in rows)
+

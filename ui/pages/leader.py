@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QTabWidget
 
 from app.domain.enums import Role
 from app.domain.leader_work import RECEPTION_KIND_LABELS
 from app.services import backlog, leader_receptions as lr
+from app.services.schedule_notice import schedule_pdf
 from app.services.leader_desk import SCHEDULE_AHEAD_DAYS, LeaderDesk, leader_desk
 from ui.context import GuiContext
 from ui.dialogs import leader_dialogs as dlg
@@ -69,6 +71,7 @@ class LeaderPage(Page):
         self.slots = RecordTab(SLOT_COLUMNS, "slotTable")
         self.slots.button("新增接访安排…", "addSlot").clicked.connect(self._add_slot)
         self.slots.button("公示未来一个月的安排", "publish").clicked.connect(self._publish)
+        self.slots.button("导出本月公示表（PDF）…", "exportSchedule").clicked.connect(self._export_schedule)
         self.slots.finish()
         self.receptions = RecordTab(RECEPTION_COLUMNS, "receptionTable")
         self.receptions.button("登记接访 / 下访 / 约访…", "addReception").clicked.connect(self._add_reception)
@@ -168,6 +171,17 @@ class LeaderPage(Page):
             end = today + timedelta(days=SCHEDULE_AHEAD_DAYS)
             self.ctx.runner.write(lambda uow: lr.publish(uow, today, end), lambda _n: None,
                                   changes=frozenset({"leader"}))
+
+    def _export_schedule(self) -> None:
+        if self.desk is None:
+            return
+        today = self.desk.lists.today
+        start = today.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        path, _filter = QFileDialog.getSaveFileName(self, "导出公示表", f"领导接访安排表-{start:%Y-%m}.pdf", "PDF (*.pdf)")
+        if path:
+            self.ctx.runner.read(lambda uow: schedule_pdf(uow, start, end),
+                                 lambda pdf: Path(path).write_bytes(pdf))
 
     def _add_reception(self) -> None:
         if self.desk:
