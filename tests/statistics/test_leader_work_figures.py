@@ -3,7 +3,7 @@ skip-level contacts, each checked against the records written through the servic
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from app.domain.enums import Channel, MatterType, Role, Satisfaction, SkipLevel
 from app.domain.leader_work import ConflictStatus, ReceptionKind, Risk

@@ -3,7 +3,7 @@ dialogs write through them, a refusal names the field; the desk pre-selects toda
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt

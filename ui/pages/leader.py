@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QTabW
 from app.domain.enums import Role
 from app.domain.leader_work import RECEPTION_KIND_LABELS
 from app.services import backlog, leader_receptions as lr
-from app.services.schedule_notice import schedule_pdf
 from app.services.leader_desk import SCHEDULE_AHEAD_DAYS, LeaderDesk, leader_desk
+from app.services.schedule_notice import schedule_pdf
 from ui.context import GuiContext
 from ui.dialogs import leader_dialogs as dlg
 from ui.pages.base import Page
