@@ -11,12 +11,13 @@ from app.domain.permissions import Permission
 from app.services.backlog import BacklogItem, backlog_list
 from app.services.case_ownership import OwnedCase, leader_cases
 from app.services.context import UnitOfWork
-from app.services.key_persons import PeriodWatch, period_watch
+from app.services.key_persons import KeyPersonInfo, PeriodInfo, PeriodWatch, key_persons, period_watch, periods
 from app.services.leader_receptions import ReceptionInfo, SlotInfo, receptions, schedule
 from app.services.work_records import PickLists, pick_lists
 
 SCHEDULE_AHEAD_DAYS = 31
 RECEPTIONS_BACK_DAYS = 90
+PERIODS_AHEAD_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class LeaderDesk:
     receptions: tuple[ReceptionInfo, ...]
     backlog: tuple[BacklogItem, ...]
     watch: PeriodWatch | None
+    key_persons: tuple[KeyPersonInfo, ...]
+    periods: tuple[PeriodInfo, ...]  # sensitive periods from today on, for the year ahead
 
 
 def leader_desk(uow: UnitOfWork, leader_id: uuid.UUID | None = None) -> LeaderDesk:
@@ -37,4 +40,5 @@ def leader_desk(uow: UnitOfWork, leader_id: uuid.UUID | None = None) -> LeaderDe
         lists=pick_lists(uow), leader_id=leader_id, cases=leader_cases(uow, leader_id),
         schedule=schedule(uow, today, today + timedelta(days=SCHEDULE_AHEAD_DAYS)),
         receptions=receptions(uow, today - timedelta(days=RECEPTIONS_BACK_DAYS), today, leader_id=leader_id),
-        backlog=backlog_list(uow), watch=period_watch(uow))
+        backlog=backlog_list(uow), watch=period_watch(uow), key_persons=key_persons(uow),
+        periods=periods(uow, today, today + timedelta(days=PERIODS_AHEAD_DAYS)))

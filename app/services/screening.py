@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import NewMatter, open_matter
+from app.services.village_work import VillageReceptionInfo, village_receptions
 from app.services.work_records import PickLists, not_before, not_future, pick_lists, village, village_names
 from db.models import ScreenedConflict, ScreeningRound
 
@@ -243,6 +244,7 @@ class ScreeningView:
     rounds: tuple[RoundInfo, ...]  # newest first
     current: RoundInfo | None  # the round shown
     items: tuple[ConflictInfo, ...]
+    village_receptions: tuple[VillageReceptionInfo, ...]  # of the round's month
 
     def count(self, risk: Risk, *, unresolved: bool = False) -> int:
         return sum(1 for i in self.items if i.risk is risk and (not unresolved or i.status in UNRESOLVED_CONFLICT))
@@ -253,4 +255,6 @@ def screening_view(uow: UnitOfWork, round_id: uuid.UUID | None = None) -> Screen
     all_rounds = rounds(uow)
     current = next((r for r in all_rounds if r.id == round_id), all_rounds[0] if all_rounds else None)
     items = conflict_register(uow, current.id) if current else ()
-    return ScreeningView(pick_lists(uow), all_rounds, current, items)
+    month = current.month if current else month_of(uow.today())
+    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return ScreeningView(pick_lists(uow), all_rounds, current, items, village_receptions(uow, month, end))

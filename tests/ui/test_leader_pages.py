@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.domain.enums import Resolution, Role
 from app.domain.leader_work import ConflictStatus, Risk
 from app.services import backlog, case_ownership as co, key_persons as kp, leader_receptions as lr, screening as sc
+from app.services.person_archive import load_archive
 from app.services.persons import PersonInput, create_person
 from db.models import Matter, ScreenedConflict
 from tests.support.matters import register
@@ -131,3 +132,46 @@ def test_screening_page_opens_a_round_registers_and_converts(main_window, qtbot,
         assert converted.status == ConflictStatus.CONVERTED.value
         assert uow.session.get(Matter, converted.matter_id).title == "张三、李四邻里纠纷"
     assert not refusals
+
+
+def test_the_archive_card_names_the_key_person_follow_up(ws, actors, admin, clock):
+    from ui.widgets.archive_card import field_values
+
+    seed(ws, actors, admin, clock)
+    with ws.read(admin) as uow:
+        (entry,) = kp.key_persons(uow)
+        archive = load_archive(uow, entry.person_id, ws.attachments_dir)
+    assert field_values(archive)["officer"] == (
+        f"{actors[Role.RECEPTIONIST].display_name}（重点人员：多次越级访；2026-11-26 前回访）")
+
+
+def test_key_person_follow_up_is_logged_from_the_page(main_window, qtbot, ws, actors, admin, clock, refusals):
+    seed(ws, actors, admin, clock)
+    page = leader_page(main_window, qtbot)
+    assert page.keys.model.rowCount() == 1 and page.keys.model.record(0).cells[5] == "2026-11-26"
+    assert "县人代会（2026-11-22 至 2026-11-28）" in page.periods_note.text()
+    page.tabs.setCurrentWidget(page.keys)
+    page.keys.table.selectRow(0)
+    qtbot.mouseClick(page.findChild(QPushButton, "logFollowUp"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    dialog.form.itemAt(2, dialog.form.ItemRole.FieldRole).widget().setPlainText("情绪稳定")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.keys.model.record(0).cells[4] == "2026-11-23", timeout=10_000)
+    assert page.keys.model.record(0).cells[5] == "2026-11-26"  # 3-day period from today
+    assert not refusals
+
+
+def test_village_reception_is_registered_from_the_screening_page(main_window, qtbot, ws, refusals):
+    main_window.show_page("screening")
+    page = main_window.page("screening")
+    qtbot.waitUntil(lambda: page.view is not None, timeout=10_000)
+    qtbot.mouseClick(page.findChild(QPushButton, "addVillageReception"), Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # no officials: refused, names the field
+    qtbot.waitUntil(lambda: bool(refusals), timeout=10_000)
+    assert refusals[0].field == "officials"
+    dialog.form.itemAt(2, dialog.form.ItemRole.FieldRole).widget().setText("包村干部李某")
+    dialog.form.itemAt(3, dialog.form.ItemRole.FieldRole).widget().setValue(2)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.villages.model.rowCount() == 1, timeout=10_000)
+    assert page.villages.model.record(0).cells[2:4] == ("包村干部李某", "2")

@@ -9,14 +9,15 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from app.domain.enums import MatterType, Satisfaction
 from app.domain.leader_work import (
     CONFLICT_STATUS_LABELS, RECEPTION_KIND_LABELS, RISK_LABELS, SETTABLE_CONFLICT_STATUSES, ConflictStatus,
     ReceptionKind, Risk,
 )
-from app.services import case_ownership as co, leader_receptions as lr, screening as sc
+from app.services import case_ownership as co, key_persons as kp, leader_receptions as lr, screening as sc
+from app.services import village_work as vw
 from app.services.matters import find_by_number
 from app.services.work_records import PickLists
 from ui.context import GuiContext
@@ -202,3 +203,54 @@ def convert(parent: QWidget | None, ctx: GuiContext, conflict_id: uuid.UUID, tit
 
     return _open(dialog, ctx, [("事项摘要", title), ("问题分类", subject), ("事项类别", matter_type)], work,
                  "screening")
+
+
+# --- 重点人员、敏感节点、村级接访 --------------------------------------------------------------
+
+
+def log_follow_up(parent: QWidget | None, ctx: GuiContext, lists: PickLists, key_person_id: uuid.UUID,
+                  name: str) -> FormDialog:
+    dialog = FormDialog(parent, f"记录稳控情况：{name}", "记录")
+    on = date_edit(qdate(lists.today))
+    on.setMaximumDate(qdate(lists.today))
+    way, note = line("如：入户走访、电话联系、面谈", "入户走访"), text_box("稳控情况", 90)
+
+    def work() -> Callable[[Any], Any]:
+        day, how, text = on.date().toPython(), way.text(), note.toPlainText()
+        return lambda uow: kp.log_follow_up(uow, key_person_id, on=day, way=how, note=text)
+
+    return _open(dialog, ctx, [("联系日期", on), ("联系方式", way), ("稳控情况", note)], work, "leader")
+
+
+def add_period(parent: QWidget | None, ctx: GuiContext, lists: PickLists) -> FormDialog:
+    dialog = FormDialog(parent, "新增敏感节点", "保存")
+    name = line("如：县人代会、国庆")
+    starts, ends = date_edit(qdate(lists.today)), date_edit(qdate(lists.today).addDays(7))
+    note = line("说明（可不填）")
+
+    def work() -> Callable[[Any], Any]:
+        text, start, end, extra = name.text(), starts.date().toPython(), ends.date().toPython(), note.text()
+        return lambda uow: kp.save_period(uow, name=text, starts_on=start, ends_on=end, note=extra)
+
+    return _open(dialog, ctx, [("名称", name), ("开始日期", starts), ("结束日期", ends), ("说明", note)], work,
+                 "leader")
+
+
+def add_village_reception(parent: QWidget | None, ctx: GuiContext, lists: PickLists) -> FormDialog:
+    dialog = FormDialog(parent, "登记村级接访（有访接访、无访说案、无案说事、无事排查）", "登记")
+    on = date_edit(qdate(lists.today))
+    on.setMaximumDate(qdate(lists.today))
+    village, officials = combo(lists.villages), line("参加人员，如：包村干部李某、村支书王某")
+    contacts, cases = QSpinBox(), QSpinBox()
+    for box in (contacts, cases):
+        box.setRange(0, 1000)
+    screening = QCheckBox("已开展矛盾纠纷排查")
+    note = text_box("接访情况")
+
+    def work() -> Callable[[Any], Any]:
+        data = vw.NewVillageReception(on.date().toPython(), village.currentData(), officials.text(),
+                                      contacts.value(), cases.value(), screening.isChecked(), note.toPlainText())
+        return lambda uow: vw.record_village_reception(uow, data)
+
+    return _open(dialog, ctx, [("日期", on), ("村（社区）", village), ("参加人员", officials), ("登记来访", contacts),
+                               ("说案件数", cases), ("", screening), ("接访情况", note)], work, "screening")

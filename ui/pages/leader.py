@@ -1,5 +1,5 @@
 """领导包案与接访: a leader's packages with deadlines and progress, the published reception schedule,
-reception records, the backlog (积案) and the sensitive-period banner."""
+reception records, the backlog (积案), key persons with the sensitive periods, and the period banner."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ui.widgets.record_table import Record
 CASE_COLUMNS = ("事项编号", "事项摘要", "状态", "包案领导", "包案人员", "化解时限", "剩余", "法定期限", "最近进展")
 SLOT_COLUMNS = ("日期", "时间", "接访领导", "地点", "接访内容", "公示")
 RECEPTION_COLUMNS = ("日期", "类别", "领导", "地点/村", "接谈对象", "批次", "人数", "涉及事项")
+KEY_COLUMNS = ("姓名", "稳控责任人", "列为重点人员原因", "回访周期", "上次联系", "下次回访")
 BACKLOG_COLUMNS = ("事项编号", "事项摘要", "状态", "登记日期", "列为积案", "已历时", "包案领导", "化解时限",
                    "最近进展", "化解日期")
 
@@ -80,8 +81,16 @@ class LeaderPage(Page):
         self.backlog.button("按积案规则标记", "applyRule").clicked.connect(self._apply_rule)
         self.backlog.finish()
         self.backlog.table.activated.connect(self._open_backlog)
+        self.keys = RecordTab(KEY_COLUMNS, "keyPersonTable")
+        self.keys.button("记录稳控情况…", "logFollowUp").clicked.connect(self._follow_up)
+        self.keys.button("新增敏感节点…", "addPeriod").clicked.connect(self._add_period)
+        self.keys.finish()
+        self.periods_note = QLabel()
+        self.periods_note.setProperty("role", "hint")
+        self.periods_note.setWordWrap(True)
+        self.keys.layout().addWidget(self.periods_note)
         for tab, label in ((self.cases, "包案事项"), (self.slots, "接访安排（三定一公开）"),
-                           (self.receptions, "接访记录"), (self.backlog, "积案")):
+                           (self.receptions, "接访记录"), (self.backlog, "积案"), (self.keys, "重点人员与敏感节点")):
             self.tabs.addTab(tab, label)
         self.layout_.addWidget(self.tabs, 1)
         self._leader_id: uuid.UUID | None = ctx.actor.user_id if ctx.actor.role is Role.LEADER else None
@@ -127,7 +136,12 @@ class LeaderPage(Page):
             (b.number, b.title, b.state_label, _day(b.registered_on), _day(b.backlog_since), f"{b.months_open} 个月",
              b.case_leader, _day(b.target_on), b.last_progress, _day(b.resolved_on)),
             payload=b, urgency="muted" if b.resolved_on else None) for b in desk.backlog])
-        for tab in (self.cases, self.slots, self.receptions, self.backlog):
+        self.keys.model.set_records([Record(
+            (k.name, k.officer, k.reason, f"{k.follow_up_days} 天", _day(k.last_contact_on), _day(k.next_due_on)),
+            payload=k, urgency=_urgency((k.next_due_on - desk.lists.today).days)) for k in desk.key_persons])
+        self.periods_note.setText("敏感节点：" + ("；".join(
+            f"{p.name}（{p.starts_on.isoformat()} 至 {p.ends_on.isoformat()}）" for p in desk.periods) or "未设置"))
+        for tab in (self.cases, self.slots, self.receptions, self.backlog, self.keys):
             tab.table.resizeColumnsToContents()
 
     def _show_banner(self, desk: LeaderDesk) -> None:
@@ -160,6 +174,15 @@ class LeaderPage(Page):
         case = self.cases.selected()
         if self.desk and case is not None:
             self.dialog = dlg.settle(self, self.ctx, self.desk.lists, case.ownership_id)  # type: ignore[attr-defined]
+
+    def _follow_up(self) -> None:
+        key = self.keys.selected()
+        if self.desk and key is not None:
+            self.dialog = dlg.log_follow_up(self, self.ctx, self.desk.lists, key.id, key.name)  # type: ignore[attr-defined]
+
+    def _add_period(self) -> None:
+        if self.desk:
+            self.dialog = dlg.add_period(self, self.ctx, self.desk.lists)
 
     def _add_slot(self) -> None:
         if self.desk:

@@ -1,13 +1,13 @@
 """矛盾纠纷排查: the monthly rounds, the register of the chosen round (high risk first), counts per risk,
 and the actions: open this month's round (carrying unresolved items over), register an item, update
-its status, turn it into a matter."""
+its status, turn it into a matter; and the month's village reception sessions (村级接访)."""
 
 from __future__ import annotations
 
 import uuid
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget
 
 from app.domain.leader_work import ConflictStatus, Risk
 from app.services import screening as sc
@@ -19,6 +19,7 @@ from ui.widgets.record_tab import RecordTab
 from ui.widgets.record_table import Record
 
 COLUMNS = ("排查日期", "村（社区）", "当事人", "纠纷类型", "风险", "化解措施", "责任人", "化解期限", "状态", "来源")
+VILLAGE_COLUMNS = ("日期", "村（社区）", "参加人员", "登记来访", "说案件数", "排查", "接访情况")
 RISK_URGENCY = {Risk.HIGH: "overdue", Risk.MEDIUM: "soon", Risk.LOW: None}
 
 
@@ -56,7 +57,13 @@ class ScreeningPage(Page):
         self.register.button("转为信访事项…", "convert").clicked.connect(self._convert)
         self.register.finish()
         self.register.table.activated.connect(self._activated)
-        self.layout_.addWidget(self.register, 1)
+        self.villages = RecordTab(VILLAGE_COLUMNS, "villageReceptionTable")
+        self.villages.button("登记村级接访…", "addVillageReception").clicked.connect(self._add_village)
+        self.villages.finish()
+        tabs = QTabWidget()
+        tabs.addTab(self.register, "排查台账")
+        tabs.addTab(self.villages, "村级接访")
+        self.layout_.addWidget(tabs, 1)
 
     def on_shown(self) -> None:
         self.reload(self.view.current.id if self.view and self.view.current else None)
@@ -84,7 +91,11 @@ class ScreeningPage(Page):
                      for risk, label in ((Risk.HIGH, "高"), (Risk.MEDIUM, "中"), (Risk.LOW, "低"))]
             self.counts.setText("　".join(parts) + f"　|　上月结转 {view.current.carried} 件")
         self.register.model.set_records([_row(i) for i in view.items])
-        self.register.table.resizeColumnsToContents()
+        self.villages.model.set_records([Record(
+            (v.held_on.isoformat(), v.village, v.officials, str(v.contacts_registered), str(v.cases_discussed),
+             "是" if v.screening_done else "否", v.note), payload=v) for v in view.village_receptions])
+        for tab in (self.register, self.villages):
+            tab.table.resizeColumnsToContents()
 
     def _open_round(self) -> None:
         if self.view is None:
@@ -92,6 +103,10 @@ class ScreeningPage(Page):
         month = self.view.lists.today
         self.ctx.runner.write(lambda uow: sc.open_round(uow, month), lambda info: self.reload(info.id),
                               changes=frozenset({"screening"}))
+
+    def _add_village(self) -> None:
+        if self.view:
+            self.dialog = dlg.add_village_reception(self, self.ctx, self.view.lists)
 
     def _add(self) -> None:
         if self.view and self.view.current:
