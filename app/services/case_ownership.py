@@ -139,15 +139,17 @@ def settle_case(uow: UnitOfWork, ownership_id: uuid.UUID, data: Settlement) -> N
                         "evaluation": ownership.evaluation, "no_evaluation_reason": ownership.no_evaluation_reason})
 
 
-def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *,
-                 include_settled: bool = False) -> tuple[OwnedCase, ...]:
-    """The packages of one leader (all leaders when None), nearest target date first."""
+def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *, include_settled: bool = False,
+                 matter_id: uuid.UUID | None = None) -> tuple[OwnedCase, ...]:
+    """The packages of one leader (all leaders when None; of one matter), nearest target date first."""
     uow.actor.require(Permission.READ)
     stmt = (select(CaseOwnership, Matter).join(Matter, Matter.id == CaseOwnership.matter_id)
             .where(CaseOwnership.office_id == uow.office_id, CaseOwnership.ended_on.is_(None))
             .order_by(CaseOwnership.target_on, Matter.number))
     if leader_id is not None:
         stmt = stmt.where(CaseOwnership.leader_id == leader_id)
+    if matter_id is not None:
+        stmt = stmt.where(CaseOwnership.matter_id == matter_id)
     if not include_settled:
         stmt = stmt.where(CaseOwnership.settled_on.is_(None))
     rows = uow.session.execute(stmt).all()

@@ -168,3 +168,20 @@ def test_backlog_by_hand_list_and_resolution_rate(ws, actors, admin):
         figures = compute_figures(uow, periods.month(2026, 11))
     rate = figures.rates[Rate.BACKLOG_RESOLUTION]
     assert (rate.numerator, rate.denominator) == (1, 2)
+
+
+def test_the_dossier_shows_the_package_and_the_proxy(ws, actors, admin):
+    from app.services import village_work as vw
+    from app.services.matter_dossier import load_dossier
+
+    leader = actors[Role.LEADER]
+    matter = register(ws, admin, "反映医保报销", on=D("2026-11-02"))
+    ownership = own(ws, leader, matter, leader)
+    with ws.write(leader) as uow:
+        co.add_progress(uow, ownership, TODAY, "已协调医保站")
+    with ws.write(admin) as uow:
+        vw.order_proxy(uow, matter, on=D("2026-11-03"), request="代为办理异地报销")
+    with ws.read(admin) as uow:
+        dossier = load_dossier(uow, matter, ws.attachments_dir)
+    assert (dossier.case.staff, dossier.case.progress[0].note) == ("经办人李某、东风村书记", "已协调医保站")
+    assert [p.stage_label for p in dossier.proxies] == ["已点单"]

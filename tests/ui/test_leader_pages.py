@@ -175,3 +175,22 @@ def test_village_reception_is_registered_from_the_screening_page(main_window, qt
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.villages.model.rowCount() == 1, timeout=10_000)
     assert page.villages.model.record(0).cells[2:4] == ("包村干部李某", "2")
+
+
+def test_the_dossier_card_shows_the_package_and_the_proxy(qtbot, ws, actors, admin, clock):
+    from PySide6.QtWidgets import QLabel
+
+    from app.services import village_work as vw
+    from app.services.matter_dossier import load_dossier
+    from ui.widgets.dossier_sections import oversight_card
+
+    matter, _ownership = seed(ws, actors, admin, clock)
+    with ws.write(admin) as uow:
+        vw.order_proxy(uow, matter, on=D("2026-11-03"), request="代为办理补偿款领取")
+    with ws.read(admin) as uow:
+        dossier = load_dossier(uow, matter, ws.attachments_dir)
+    card = oversight_card(dossier)
+    qtbot.addWidget(card)
+    texts = " ".join(w.text() for w in card.findChildren(QLabel))
+    assert "包案人员：经办人李某；化解时限：2026-12-20" in texts and "补偿款下周拨付" in texts
+    assert "信访代办：已点单（2026-11-03 点单）：代为办理补偿款领取" in texts
