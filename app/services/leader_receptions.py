@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from app.domain.leader_work import ReceptionKind
 from app.domain.permissions import Permission
@@ -238,7 +238,7 @@ def receptions(uow: UnitOfWork, start: date, end: date, *, leader_id: uuid.UUID 
     ).all())
     matters: dict[uuid.UUID, list[uuid.UUID]] = {}
     for rid, mid in uow.session.execute(select(LeaderReceptionMatter.reception_id, LeaderReceptionMatter.matter_id)
-                                        .where(and_(LeaderReceptionMatter.reception_id.in_(ids)))):
+                                        .where(LeaderReceptionMatter.reception_id.in_(ids))):
         matters.setdefault(rid, []).append(mid)
     leaders, villages = user_names(uow, (r.leader_id for r in rows)), village_names(uow, (r.village_id for r in rows))
     return tuple(ReceptionInfo(

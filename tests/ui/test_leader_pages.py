@@ -194,3 +194,15 @@ def test_the_dossier_card_shows_the_package_and_the_proxy(qtbot, ws, actors, adm
     texts = " ".join(w.text() for w in card.findChildren(QLabel))
     assert "包案人员：经办人李某；化解时限：2026-12-20" in texts and "补偿款下周拨付" in texts
     assert "信访代办：已点单（2026-11-03 点单）：代为办理补偿款领取" in texts
+
+
+def test_opening_the_page_applies_the_backlog_rule(main_window, qtbot, ws, admin, clock):
+    from datetime import datetime
+
+    clock.now = datetime(2025, 6, 2, 9, 0)
+    old = register(ws, admin, "反映林权纠纷", on=D("2025-06-02"), name="赵六")
+    clock.now = datetime(2026, 11, 23, 10, 0)
+    page = leader_page(main_window, qtbot)
+    qtbot.waitUntil(lambda: page.backlog.model.rowCount() == 1, timeout=10_000)
+    assert page.backlog.model.record(0).payload.matter_id == old
+    assert page.backlog.model.record(0).cells[4] == "2026-06-02"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QTabW
 
 from app.domain.enums import Role
 from app.domain.leader_work import RECEPTION_KIND_LABELS
+from app.domain.permissions import Permission, allows
 from app.services import backlog, leader_receptions as lr
 from app.services.leader_desk import SCHEDULE_AHEAD_DAYS, LeaderDesk, leader_desk
 from app.services.schedule_notice import schedule_pdf
@@ -94,9 +95,16 @@ class LeaderPage(Page):
             self.tabs.addTab(tab, label)
         self.layout_.addWidget(self.tabs, 1)
         self._leader_id: uuid.UUID | None = ctx.actor.user_id if ctx.actor.role is Role.LEADER else None
+        self._rule_applied = False
 
     # -- loading ----------------------------------------------------------------------------------
     def on_shown(self) -> None:
+        if not self._rule_applied and allows(self.ctx.actor.role, Permission.RECORD_STABILITY_WORK):
+            # 积案 by the office's rule: matters cross the line day by day, so flag them on the first visit.
+            self._rule_applied = True
+            self.ctx.runner.write(backlog.apply_backlog_rule, lambda _n: self.reload(),
+                                  changes=frozenset({"matter"}))
+            return
         self.reload()
 
     def on_changed(self, kinds: frozenset[str]) -> None:
