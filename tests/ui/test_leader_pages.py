@@ -206,3 +206,20 @@ def test_opening_the_page_applies_the_backlog_rule(main_window, qtbot, ws, admin
     qtbot.waitUntil(lambda: page.backlog.model.rowCount() == 1, timeout=10_000)
     assert page.backlog.model.record(0).payload.matter_id == old
     assert page.backlog.model.record(0).cells[4] == "2026-06-02"
+
+
+def test_the_deadline_board_lists_supervision_due(main_window, qtbot, ws, admin):
+    from app.services import matter_oversight as ov
+
+    matter = register(ws, admin, "反映道路损毁", on=D("2026-11-02"))
+    with ws.write(admin) as uow:
+        ov.add_supervision(uow, matter, ov.NewSupervision("upper", "某某县信访局", "请报送化解进展", D("2026-11-10"),
+                                                          D("2026-11-20")))
+    main_window.show_page("deadlines")
+    page = main_window.page("deadlines")
+    page.reload()
+    qtbot.waitUntil(lambda: page.board is not None and bool(page.board.supervisions), timeout=10_000)
+    text = page.supervision_note.text()
+    assert page.supervision_note.isVisible()
+    assert text.startswith("督办事项 1 件待反馈，其中已逾期 1 件")
+    assert "上级督办（某某县信访局）：请报送化解进展　2026-11-20 前反馈（已超期 3 天）" in text
