@@ -223,3 +223,48 @@ def test_the_deadline_board_lists_supervision_due(main_window, qtbot, ws, admin)
     assert page.supervision_note.isVisible()
     assert text.startswith("督办事项 1 件待反馈，其中已逾期 1 件")
     assert "上级督办（某某县信访局）：请报送化解进展　2026-11-20 前反馈（已超期 3 天）" in text
+
+
+def test_the_proxy_runs_its_four_steps_from_the_dossier(main_window, qtbot, ws, admin, actors, refusals):
+    matter = register(ws, admin, "反映养老保险转移", on=D("2026-11-02"))
+    main_window.open_matter(matter)
+    view = main_window.page("matters").dossier
+    qtbot.waitUntil(lambda: view.dossier is not None and view.dossier.id == matter, timeout=10_000)
+
+    def step(fill) -> None:  # type: ignore[no-untyped-def]
+        before = view.dossier
+        qtbot.mouseClick(view.findChild(QPushButton, "oversight_proxy"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: getattr(view, "dialog", None) is not None and view.dialog.isVisible(), timeout=10_000)
+        fill(view.dialog)
+        qtbot.mouseClick(view.dialog.ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.dossier is not before and not view.dialog.isVisible(), timeout=10_000)
+
+    def field(dialog, row):  # type: ignore[no-untyped-def]
+        return dialog.form.itemAt(row, dialog.form.ItemRole.FieldRole).widget()
+
+    step(lambda d: field(d, 1).setPlainText("行动不便，请代为办理"))
+    assert view.dossier.proxies[-1].stage_label == "已点单"
+    handler = actors[Role.HANDLER]
+    def choose_handler(dialog) -> None:  # type: ignore[no-untyped-def]
+        box = field(dialog, 1)
+        box.setCurrentIndex(next(i for i in range(box.count()) if box.itemData(i) == handler.user_id))
+
+    step(choose_handler)
+    assert (view.dossier.proxies[-1].stage_label, view.dossier.proxies[-1].proxy) == ("已派单", handler.display_name)
+    step(lambda d: None)
+    step(lambda d: None)  # 满意 is the first choice
+    assert view.dossier.proxies[-1].stage_label == "已评单"
+    assert not refusals
+
+
+def test_a_leader_sees_their_own_packages_first(qtbot, qapp, ws, actors, admin, clock, monkeypatch):
+    from ui.app import open_main_window
+
+    seed(ws, actors, admin, clock)
+    monkeypatch.setattr("ui.app.show_domain_error", lambda _parent, error: None)
+    window = open_main_window(ws, actors[Role.LEADER])
+    qtbot.addWidget(window)
+    page = leader_page(window, qtbot)
+    assert page.leader.currentText() == actors[Role.LEADER].display_name
+    assert page.cases.model.rowCount() == 1
+    window.ctx.runner.wait()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from app.domain.enums import MatterType, Satisfaction
 from app.domain.leader_work import (
     CONFLICT_STATUS_LABELS, RECEPTION_KIND_LABELS, RISK_LABELS, SETTABLE_CONFLICT_STATUSES, ConflictStatus,
-    ReceptionKind, Risk,
+    ProxyStage, ReceptionKind, Risk,
 )
 from app.services import case_ownership as co, key_persons as kp, leader_receptions as lr, screening as sc
 from app.services import village_work as vw
@@ -40,6 +40,11 @@ def combo(items: Sequence[tuple[Any, str]], *, empty: str | None = None) -> QCom
     for key, label in items:
         box.addItem(label, key)
     return box
+
+
+def index_of(box: QComboBox, key: object) -> int:
+    """The row whose item data equals ``key`` (Qt's findData does not compare Python objects such as UUIDs)."""
+    return next((i for i in range(box.count()) if box.itemData(i) == key), -1)
 
 
 def text_box(placeholder: str, height: int = 70) -> QPlainTextEdit:
@@ -70,8 +75,8 @@ def own_case(parent: QWidget | None, ctx: GuiContext, lists: PickLists, leader_i
     dialog = FormDialog(parent, "领导包案（定领导、定人员、定时限、定措施）", "包案")
     number = line("事项编号，如 2026-0012")
     leader = combo(lists.leaders)
-    if leader_id is not None and leader.findData(leader_id) >= 0:
-        leader.setCurrentIndex(leader.findData(leader_id))
+    if leader_id is not None and index_of(leader, leader_id) >= 0:
+        leader.setCurrentIndex(index_of(leader, leader_id))
     staff = line("具体承办人员，如：经办人李某、东风村书记")
     measures = text_box("化解措施")
     target = date_edit(qdate(lists.today).addMonths(1))
@@ -254,3 +259,46 @@ def add_village_reception(parent: QWidget | None, ctx: GuiContext, lists: PickLi
 
     return _open(dialog, ctx, [("日期", on), ("村（社区）", village), ("参加人员", officials), ("登记来访", contacts),
                                ("说案件数", cases), ("", screening), ("接访情况", note)], work, "screening")
+
+
+# --- 信访代办 ----------------------------------------------------------------------------------
+
+
+def proxy_step(parent: QWidget | None, ctx: GuiContext, lists: PickLists, matter_id: uuid.UUID,
+               current: vw.ProxyInfo | None) -> FormDialog:
+    """The next step of the matter's proxy: 点单 when none is open, else 派单, 接单 or 评单 in turn."""
+    on = date_edit(qdate(lists.today))
+    on.setMaximumDate(qdate(lists.today))
+    if current is None or current.stage is ProxyStage.RATED:
+        dialog, request = FormDialog(parent, "信访代办：点单", "点单"), text_box("代办诉求")
+
+        def order() -> Callable[[Any], Any]:
+            day, text = on.date().toPython(), request.toPlainText()
+            return lambda uow: vw.order_proxy(uow, matter_id, on=day, request=text)
+
+        return _open(dialog, ctx, [("点单日期", on), ("代办诉求", request)], order, "matter")
+    proxy_id = current.id
+    if current.stage is ProxyStage.ORDERED:
+        dialog, official = FormDialog(parent, "信访代办：派单", "派单"), combo(lists.users)
+
+        def dispatch() -> Callable[[Any], Any]:
+            day, user = on.date().toPython(), official.currentData()
+            return lambda uow: vw.dispatch_proxy(uow, proxy_id, on=day, proxy_user_id=user)
+
+        return _open(dialog, ctx, [("派单日期", on), ("代办员", official)], dispatch, "matter")
+    if current.stage is ProxyStage.DISPATCHED:
+        dialog = FormDialog(parent, f"信访代办：接单（{current.proxy}）", "接单")
+
+        def accept() -> Callable[[Any], Any]:
+            day = on.date().toPython()
+            return lambda uow: vw.accept_proxy(uow, proxy_id, on=day)
+
+        return _open(dialog, ctx, [("接单日期", on)], accept, "matter")
+    dialog = FormDialog(parent, "信访代办：评单", "评单")
+    rating, note = combo(list(SATISFACTION_LABELS.items())), line("评价说明（不满意必填）")
+
+    def rate() -> Callable[[Any], Any]:
+        day, chosen, text = on.date().toPython(), Satisfaction(rating.currentData()), note.text()
+        return lambda uow: vw.rate_proxy(uow, proxy_id, on=day, rating=chosen, note=text)
+
+    return _open(dialog, ctx, [("评单日期", on), ("信访人评价", rating), ("评价说明", note)], rate, "matter")

@@ -122,7 +122,7 @@ class LeaderPage(Page):
         self.leader.addItem("全部领导", None)
         for uid, name in desk.lists.leaders:
             self.leader.addItem(name, uid)
-        self.leader.setCurrentIndex(max(self.leader.findData(desk.leader_id), 0))
+        self.leader.setCurrentIndex(max(dlg.index_of(self.leader, desk.leader_id), 0))
         self.leader.blockSignals(False)
         overdue = sum(1 for c in desk.cases if c.days_left < 0)
         self.summary.setText(f"在包事项 {len(desk.cases)} 件" + (f"，超过化解时限 {overdue} 件" if overdue else "")

@@ -82,7 +82,7 @@ class ScreeningPage(Page):
         for r in view.rounds:
             self.round.addItem(f"{r.month.year}年{r.month.month}月", r.id)
         if view.current is not None:
-            self.round.setCurrentIndex(self.round.findData(view.current.id))
+            self.round.setCurrentIndex(dlg.index_of(self.round, view.current.id))
         self.round.blockSignals(False)
         if view.current is None:
             self.counts.setText("尚未开启排查：点“开启本月排查”开始。")
