@@ -25,8 +25,8 @@ def contact(ws, actor, name, at, *, leader="", headcount=1, skip=None):
             leader_name=leader, skip_level=skip, new_matter=True, new_matter_reason="测试"))
 
 
-def test_leader_work_figures_count_what_was_recorded(ws, actors, admin, clock):
-    clerk, leader = actors[Role.RECEPTIONIST], actors[Role.LEADER]
+def build(ws, clerk, leader, admin, clock) -> None:  # type: ignore[no-untyped-def]
+    """Contacts, receptions, a settled package, two screening rounds, a sensitive period."""
     first = contact(ws, clerk, "张三", datetime(2026, 11, 9, 9, 0), leader=leader.display_name, headcount=6)
     contact(ws, clerk, "李四", datetime(2026, 11, 9, 10, 0), leader=leader.display_name)
     contact(ws, clerk, "王五", datetime(2026, 10, 30, 10, 0), leader=leader.display_name)  # October
@@ -57,6 +57,9 @@ def test_leader_work_figures_count_what_was_recorded(ws, actors, admin, clock):
         kp.save_period(uow, name="县两会", starts_on=D("2026-11-15"), ends_on=D("2026-11-18"))
     contact(ws, clerk, "孙八", datetime(2026, 11, 16, 9, 0), skip=SkipLevel.COUNTY, headcount=2)
     contact(ws, clerk, "周九", datetime(2026, 11, 19, 9, 0), skip=SkipLevel.CITY)  # after the period
+
+
+def check(ws, admin) -> None:  # type: ignore[no-untyped-def]
     with ws.read(admin) as uow:
         f = leader_work_figures(uow, periods.month(2026, 11))
         october_figures = leader_work_figures(uow, periods.month(2026, 10))
@@ -72,3 +75,29 @@ def test_leader_work_figures_count_what_was_recorded(ws, actors, admin, clock):
     with ws.read(admin) as uow:  # a cut-off before the settling: not yet resolved
         early = leader_work_figures(uow, periods.month(2026, 11), cutoff=datetime(2026, 11, 15))
     assert (early.reception_resolution.numerator, early.reception_resolution.denominator) == (0, 2)
+
+
+def test_leader_work_figures_count_what_was_recorded(ws, actors, admin, clock):
+    build(ws, actors[Role.RECEPTIONIST], actors[Role.LEADER], admin, clock)
+    check(ws, admin)
+
+
+def test_the_same_figures_on_postgres(postgres_url, tmp_path):  # type: ignore[no-untyped-def]
+    from app.services.offices import initialise
+    from app.services.workspace import Workspace
+    from db.models import UserAccount
+    from tests.conftest import Clock, _actor
+    from tests.db.conftest import SETUP
+
+    clock = Clock()
+    ws = Workspace.open(tmp_path / "pg", postgres_url, clock=clock)
+    try:
+        initialise(ws, SETUP)
+        with ws.database.write() as session:
+            session.add(UserAccount(office_id=ws.local_office_id(), login="lingdao", display_name="李镇长",
+                                    role=Role.LEADER.value))
+        admin = _actor(ws, "admin")
+        build(ws, admin, _actor(ws, "lingdao"), admin, clock)
+        check(ws, admin)
+    finally:
+        ws.close()
