@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.enums import MatterType
 from app.domain.leader_work import (
@@ -83,6 +83,12 @@ def open_round(uow: UnitOfWork, month: date) -> RoundInfo:
     if uow.session.scalar(select(ScreeningRound.id).where(
             ScreeningRound.office_id == uow.office_id, ScreeningRound.month == first)) is not None:
         raise Conflict("round_exists", f"排查月份：{first.year}年{first.month}月的排查已开启", field="month")
+    later = uow.session.scalar(select(func.max(ScreeningRound.month)).where(
+        ScreeningRound.office_id == uow.office_id, ScreeningRound.month > first))
+    if later is not None:
+        # Carrying over runs forward only: an earlier month opened now would strand its items.
+        raise ValidationError("later_round", f"排查月份：已开启 {later.year}年{later.month}月的排查，不能再开启更早的月份",
+                              field="month")
     previous = uow.session.scalar(select(ScreeningRound).where(
         ScreeningRound.office_id == uow.office_id, ScreeningRound.month < first)
         .order_by(ScreeningRound.month.desc()).limit(1))

@@ -55,6 +55,9 @@ def test_rounds_carry_unresolved_items_and_keep_their_history(ws, actors, clock)
     with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
         sc.open_round(uow, D("2026-12-01"))
     assert err.value.field == "month"
+    with pytest.raises(ValidationError) as err, ws.write(clerk) as uow:
+        sc.open_round(uow, D("2026-09-01"))
+    assert err.value.code == "later_round"
     with ws.read(clerk) as uow:
         chain = sc.history(uow, now[0].id)
     assert [(c.round_month, c.status) for c in chain] == [
