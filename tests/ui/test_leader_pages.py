@@ -268,3 +268,28 @@ def test_a_leader_sees_their_own_packages_first(qtbot, qapp, ws, actors, admin, 
     assert page.leader.currentText() == actors[Role.LEADER].display_name
     assert page.cases.model.rowCount() == 1
     window.ctx.runner.wait()
+
+
+def test_a_person_is_listed_and_removed_as_key_person_from_the_archive(main_window, qtbot, ws, admin, refusals):
+    with ws.write(admin) as uow:
+        person = create_person(uow, PersonInput(name="王五"))
+    main_window.open_person(person)
+    view = main_window.page("persons").archive
+    qtbot.waitUntil(lambda: view.archive is not None and view.archive.person.id == person, timeout=10_000)
+
+    def open_dialog():  # type: ignore[no-untyped-def]
+        view.dialog = None
+        qtbot.mouseClick(view.findChild(QPushButton, "keyPerson"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=10_000)
+        return view.dialog
+
+    dialog = open_dialog()
+    dialog.form.itemAt(1, dialog.form.ItemRole.FieldRole).widget().setText("扬言到县集访")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.archive.key_person is not None, timeout=10_000)
+    assert "重点人员：扬言到县集访；2026-12-23 前回访" in view.card.values["officer"].text()
+    dialog = open_dialog()
+    dialog.form.itemAt(0, dialog.form.ItemRole.FieldRole).widget().setText("已息诉罢访")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.archive.key_person is None, timeout=10_000)
+    assert not refusals

@@ -302,3 +302,28 @@ def proxy_step(parent: QWidget | None, ctx: GuiContext, lists: PickLists, matter
         return lambda uow: vw.rate_proxy(uow, proxy_id, on=day, rating=chosen, note=text)
 
     return _open(dialog, ctx, [("评单日期", on), ("信访人评价", rating), ("评价说明", note)], rate, "matter")
+
+
+def key_person(parent: QWidget | None, ctx: GuiContext, lists: PickLists, person_id: uuid.UUID,
+               current: kp.KeyPersonInfo | None) -> FormDialog:
+    """列为重点人员 (follow-up officer, reason, period), or take the person off the list."""
+    if current is not None:
+        dialog, reason = FormDialog(parent, f"移出重点人员：{current.name}", "移出"), line("移出原因，如：已息诉罢访")
+        key_id = current.id
+
+        def remove() -> Callable[[Any], Any]:
+            text = reason.text()
+            return lambda uow: kp.remove_key_person(uow, key_id, text)
+
+        return _open(dialog, ctx, [("移出原因", reason)], remove, "person")
+    dialog = FormDialog(parent, "列为重点人员", "列入")
+    officer, reason, days = combo(lists.users), line("列为重点人员的原因"), QSpinBox()
+    days.setRange(1, 365)
+    days.setValue(30)
+    days.setSuffix(" 天")
+
+    def add() -> Callable[[Any], Any]:
+        chosen, text, period = officer.currentData(), reason.text(), days.value()
+        return lambda uow: kp.list_key_person(uow, person_id, officer_id=chosen, reason=text, follow_up_days=period)
+
+    return _open(dialog, ctx, [("稳控责任人", officer), ("原因", reason), ("回访周期", days)], add, "person")
