@@ -24,6 +24,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("matters", "信访事项", "ui.pages.matters:MattersPage"),
     ("persons", "一人一档", "ui.pages.persons:PersonsPage"),
     ("deadlines", "到期提醒", "ui.pages.deadlines:DeadlinesPage"),
+    ("leader", "领导包案与接访", "ui.pages.leader:LeaderPage"),
+    ("screening", "矛盾纠纷排查", "ui.pages.screening:ScreeningPage"),
     ("reports", "统计报表", "ui.pages.reports:ReportsPage"),
     ("sync", "数据同步", "ui.pages.sync:SyncPage"),
     ("settings", "系统设置", "ui.pages.settings:SettingsPage"),

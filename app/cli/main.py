@@ -28,8 +28,8 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (
-        commands_audit, commands_backup, commands_notice, commands_query, commands_report, commands_setup,
-        commands_sync,
+        commands_audit, commands_backup, commands_leader, commands_notice, commands_query, commands_report,
+        commands_setup, commands_sync,
     )
 
     common = _common()
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_backup.register(sub, common)
     commands_sync.register(sub, common)
     commands_audit.register(sub, common)
+    commands_leader.register(sub, common)
     return parser
 
 

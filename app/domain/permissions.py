@@ -23,15 +23,20 @@ class Permission(StrEnum):
     SUBMIT_REPORT = "submit_report"  # mark a period's report as sent upward, record corrections
     LOAD_DEMO = "load_demo"
     READ_AUDIT = "read_audit"  # the audit trail: who opened, changed, exported what
+    # 领导接访安排与记录、村级接访、矛盾纠纷排查、重点人员稳控: the office's everyday stability work
+    RECORD_STABILITY_WORK = "record_stability_work"
 
 
 _P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.RECEPTIONIST: frozenset(
-        {_P.READ, _P.REGISTER_CONTACT, _P.EDIT_PERSON, _P.DECIDE_MATTER, _P.ISSUE_DOCUMENT}
+        {_P.READ, _P.REGISTER_CONTACT, _P.EDIT_PERSON, _P.DECIDE_MATTER, _P.ISSUE_DOCUMENT,
+         _P.RECORD_STABILITY_WORK}
     ),
-    Role.HANDLER: frozenset({_P.READ, _P.EDIT_PERSON, _P.HANDLE_MATTER, _P.ISSUE_DOCUMENT}),
-    Role.LEADER: frozenset({_P.READ, _P.READ_ACCUSATION, _P.OWN_MATTER, _P.SUBMIT_REPORT}),
+    Role.HANDLER: frozenset({_P.READ, _P.EDIT_PERSON, _P.HANDLE_MATTER, _P.ISSUE_DOCUMENT,
+                             _P.RECORD_STABILITY_WORK}),
+    Role.LEADER: frozenset({_P.READ, _P.READ_ACCUSATION, _P.OWN_MATTER, _P.SUBMIT_REPORT,
+                            _P.RECORD_STABILITY_WORK}),
     Role.ADMIN: frozenset(Permission),
     Role.COUNTY_READER: frozenset({_P.READ}),
 }
@@ -50,6 +55,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     _P.HANDLE_MATTER: "办理事项", _P.OWN_MATTER: "包案与督办", _P.ISSUE_DOCUMENT: "出具文书",
     _P.MANAGE_USERS: "管理用户", _P.MANAGE_SETTINGS: "修改设置", _P.LOAD_DEMO: "载入演示数据",
     _P.SUBMIT_REPORT: "报送统计报表", _P.READ_AUDIT: "查阅审计日志",
+    _P.RECORD_STABILITY_WORK: "登记接访排查稳控工作",
 }
 
 # What an administrator may grant to or withhold from one user, beyond the role's default.

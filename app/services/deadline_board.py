@@ -22,6 +22,7 @@ from app.domain.permissions import Permission
 from app.domain.workflow import STATE_LABELS
 from app.services.context import UnitOfWork
 from app.services.matter_list import is_hidden, petitioner_names
+from app.services.matter_oversight import SupervisionDue, due_supervisions
 from app.services.matter_queries import MASKED, live_clock_condition
 from db.models import Matter, MatterDeadline
 
@@ -55,6 +56,8 @@ class BoardEntry:
 class Board:
     today: date
     entries: tuple[BoardEntry, ...]  # most urgent first
+    # 督办: unanswered supervision overdue or due within 7 days (not a statutory clock, shown beside them)
+    supervisions: tuple[SupervisionDue, ...] = ()
 
     def count(self, bucket: Bucket, clock: Clock | None = None) -> int:
         return sum(1 for e in self.entries if e.bucket is bucket and (clock is None or e.clock is clock))
@@ -70,7 +73,11 @@ class Board:
 
     @property
     def empty(self) -> bool:
-        return not self.entries
+        return not self.entries and not self.supervisions
+
+    @property
+    def overdue_supervisions(self) -> tuple[SupervisionDue, ...]:
+        return tuple(s for s in self.supervisions if s.days_left < 0)
 
 
 def bucket_of(days_left: int) -> Bucket | None:
@@ -91,7 +98,8 @@ def _attention(uow: UnitOfWork) -> ColumnElement[bool]:
 def needs_attention(uow: UnitOfWork) -> bool:
     """Anything on the board? One indexed EXISTS query: cheap enough to ask right after login."""
     uow.actor.require(Permission.READ)
-    return bool(uow.session.scalar(select(exists().where(_attention(uow)))))
+    return bool(uow.session.scalar(select(exists().where(_attention(uow))))) or bool(
+        due_supervisions(uow, WEEK_DAYS))
 
 
 def load_board(uow: UnitOfWork) -> Board:
@@ -112,4 +120,4 @@ def load_board(uow: UnitOfWork) -> Board:
             state=state, state_label=STATE_LABELS[state], clock=clock, clock_label=CLOCK_LABELS[clock],
             due_on=due_on, days_left=days_left, bucket=bucket_of(days_left)))  # type: ignore[arg-type]
     entries.sort(key=lambda e: (e.due_on, DUTY_ORDER.index(e.clock), e.number))
-    return Board(today, tuple(entries))
+    return Board(today, tuple(entries), due_supervisions(uow, WEEK_DAYS))

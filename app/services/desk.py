@@ -21,6 +21,7 @@ from app.errors import Conflict
 from app.services import matter_steps as st, persons
 from app.services.context import UnitOfWork
 from app.services.documents import DocumentInfo, documents_of_matter
+from app.services.leader_receptions import receiving_leader_today
 from app.services.matter_queries import OpenClock, rows_for
 from app.services.matters import load_matter, perform
 from app.services.person_search import PersonHit, open_matter_numbers
@@ -54,6 +55,7 @@ class DeskLists:
     leaders: tuple[str, ...]  # leaders' names for leader reception (领导接访)
     may_register: bool
     may_decide: bool
+    receiving_leader: str = ""  # today's published receiving leader (三定一公开), pre-selected on the form
 
 
 def desk_lists(uow: UnitOfWork) -> DeskLists:
@@ -73,6 +75,7 @@ def desk_lists(uow: UnitOfWork) -> DeskLists:
         leaders=_leader_names(uow),
         may_register=allows(role, Permission.REGISTER_CONTACT),
         may_decide=allows(role, Permission.DECIDE_MATTER) and allows(role, Permission.ISSUE_DOCUMENT),
+        receiving_leader=slot.leader if (slot := receiving_leader_today(uow)) else "",
     )
 
 

@@ -26,6 +26,7 @@ from app.domain.workflow import ACTION_LABELS, STATE_LABELS, Action
 from app.errors import DomainError, IllegalTransition
 from app.services import audit
 from app.services.attachments import list_attachments
+from app.services.case_ownership import OwnedCase, leader_cases
 from app.services.context import UnitOfWork
 from app.services.dictionaries import subject_names, subject_path
 from app.services.documents import documents_of_matter
@@ -33,6 +34,7 @@ from app.services.matter_list import urgency_of
 from app.services.matter_queries import MASKED, live_clock_condition
 from app.services.matters import DECIDING, dates_of, load_matter
 from app.services.persons import PersonSummary, summaries
+from app.services.village_work import ProxyInfo, proxies_of
 from db.models import Contact, ContactPerson, Matter, MatterDeadline, MatterEvent, Person, ResponsibleUnit
 from db.models import Supervision, UserAccount, Village
 
@@ -158,6 +160,8 @@ class MatterDossier:
     evaluation: Evaluation | None
     catalogue: tuple[CatalogueItem, ...]
     today: date
+    case: OwnedCase | None = None  # 领导包案 with its four fixes and progress
+    proxies: tuple[ProxyInfo, ...] = ()  # 信访代办
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,8 @@ def load_dossier(uow: UnitOfWork, matter_id: uuid.UUID, attachments_dir: Path) -
         contacts=contacts, events=events, clocks=_clocks(uow, matter), actions=offers(uow, matter),
         supervisions=_supervisions(uow, matter), evaluation=_evaluation(matter, events),
         catalogue=_catalogue(uow, matter, contacts, attachments_dir), today=uow.today(),
+        case=next(iter(leader_cases(uow, include_settled=True, matter_id=matter.id)), None),
+        proxies=proxies_of(uow, matter.id),
     )
 
 

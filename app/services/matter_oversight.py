@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from app.domain.permissions import Permission
 from app.domain.text import clean_content, clean_line
@@ -16,10 +18,11 @@ from app.errors import NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import load_matter
-from db.models import Supervision
+from db.models import Matter, Supervision
 
 # Who presses for progress (Supervision.source).
-SUPERVISION_SOURCES = ("upper", "township")  # 上级督办, 本级督办
+SUPERVISION_SOURCES = ("upper", "township")  # 上级督办 (e.g. arriving in a county return package), 本级督办
+SOURCE_LABELS = {"upper": "上级督办", "township": "本级督办"}
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,29 @@ def reply_supervision(uow: UnitOfWork, supervision_id: uuid.UUID, on: date, repl
         raise ValidationError("reply_before_issue", "反馈日期：不能早于督办日期", field="replied_on")
     row.replied_on, row.reply = on, clean_content(reply, field="reply", label="反馈情况")
     audit.record(uow, "supervision_reply", "supervision", row.id, after={"replied_on": on})
+
+
+@dataclass(frozen=True)
+class SupervisionDue:
+    supervision_id: uuid.UUID
+    matter_id: uuid.UUID
+    number: str
+    source_label: str
+    supervisor: str
+    request: str
+    due_on: date
+    days_left: int  # negative: days overdue
+
+
+def due_supervisions(uow: UnitOfWork, within_days: int) -> tuple[SupervisionDue, ...]:
+    """Unanswered supervision due within ``within_days`` days or already overdue, most urgent first."""
+    uow.actor.require(Permission.READ)
+    today = uow.today()
+    rows = uow.session.execute(
+        select(Supervision, Matter.number).join(Matter, Matter.id == Supervision.matter_id)
+        .where(Supervision.office_id == uow.office_id, Supervision.replied_on.is_(None),
+               Supervision.due_on <= today + timedelta(days=within_days))
+        .order_by(Supervision.due_on, Matter.number)).all()
+    return tuple(SupervisionDue(s.id, s.matter_id, number, SOURCE_LABELS.get(s.source, s.source), s.supervisor,
+                                s.request, s.due_on, (s.due_on - today).days)  # type: ignore[operator]
+                 for s, number in rows)

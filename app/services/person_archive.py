@@ -24,6 +24,7 @@ from app.domain.workflow import FINISHED_STATES
 from app.services import audit
 from app.services.attachments import AttachmentInfo, list_attachments
 from app.services.context import UnitOfWork
+from app.services.key_persons import KeyPersonInfo, key_person_of
 from app.services.listing import packed_ids
 from app.services.matter_queries import rows_for
 from app.services.person_search import prefix_match
@@ -199,6 +200,7 @@ class PersonArchive:
     truncated: bool  # the timeline shows only the newest entries
     attachments: tuple[AttachmentInfo, ...]
     merges: tuple[MergeRecord, ...]
+    key_person: KeyPersonInfo | None = None  # 重点人员: reason, follow-up officer, next follow-up
 
     def as_input(self) -> PersonInput:
         """The identity as the edit dialog's starting values."""
@@ -234,6 +236,7 @@ def load_archive(uow: UnitOfWork, person_id: uuid.UUID, attachments_dir: Path,
         created_at=person.created_at, counts=archive_counts(uow, person.id, len(files)),
         open_matters=tuple(_open_matters(uow, person.id)), timeline=tuple(timeline), truncated=truncated,
         attachments=tuple(files), merges=tuple(_merges(uow, person.id)),
+        key_person=key_person_of(uow, person.id),
     )
 
 

@@ -4,6 +4,17 @@ from db.base import Base
 from db.models.audit import AuditEvent
 from db.models.contacts import Contact, ContactPerson
 from db.models.documents import Attachment, Document
+from db.models.key_persons import KeyPerson, KeyPersonContact, SensitivePeriod
+from db.models.leader_work import (
+    CaseOwnership,
+    CaseProgress,
+    LeaderReception,
+    LeaderReceptionContact,
+    LeaderReceptionMatter,
+    PetitionProxy,
+    ReceptionSchedule,
+    VillageReception,
+)
 from db.models.matters import Matter, MatterDeadline, MatterEvent, MatterPetitioner, Supervision
 from db.models.office import (
     Meta,
@@ -18,6 +29,7 @@ from db.models.office import (
 )
 from db.models.persons import Person, PersonMerge, PersonPhone, PersonTag
 from db.models.reports import ImportRecord, ReportCorrection, ReportSubmission
+from db.models.screening import ScreenedConflict, ScreeningRound
 from db.models.sync_partner import OfficeKey, SyncPartner
 from db.models.sync_state import (
     Assignment, SyncChange, SyncConflict, SyncImport, SyncLink, SyncLocalEdit, SyncSent,
@@ -30,4 +42,7 @@ __all__ = [
     "ResponsibleUnit", "Setting", "Subject",
     "Supervision", "SyncChange", "SyncConflict", "SyncImport", "SyncLink", "SyncLocalEdit", "SyncPartner",
     "SyncSent", "UserAccount", "Village", "subject_id",
+    "CaseOwnership", "CaseProgress", "KeyPerson", "KeyPersonContact", "LeaderReception",
+    "LeaderReceptionContact", "LeaderReceptionMatter", "PetitionProxy", "ReceptionSchedule",
+    "ScreenedConflict", "ScreeningRound", "SensitivePeriod", "VillageReception",
 ]

@@ -38,7 +38,8 @@ class FormDialog(QDialog):
         self.setMinimumWidth(420)
 
 
-def _run(dialog: FormDialog, ctx: GuiContext, work: Callable[[], Callable[[Any], Any]]) -> FormDialog:
+def run_form(dialog: FormDialog, ctx: GuiContext, work: Callable[[], Callable[[Any], Any]], *,
+             changes: frozenset[str] = frozenset({"matter"})) -> FormDialog:
     """On OK, run ``work()``'s unit-of-work function; close on success, explain a refusal."""
 
     def refused(error: DomainError) -> None:
@@ -51,14 +52,14 @@ def _run(dialog: FormDialog, ctx: GuiContext, work: Callable[[], Callable[[Any],
 
     def submit() -> None:
         dialog.ok.setEnabled(False)
-        ctx.runner.write(work(), done, changes=frozenset({"matter"}), on_error=refused)
+        ctx.runner.write(work(), done, changes=changes, on_error=refused)
 
     dialog.buttons.accepted.connect(submit)
     dialog.open()
     return dialog
 
 
-def _date(value: QDate) -> QDateEdit:
+def date_edit(value: QDate) -> QDateEdit:
     edit = QDateEdit(value)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
@@ -80,7 +81,7 @@ def edit_leader(parent: QWidget | None, ctx: GuiContext, matter_id: uuid.UUID, c
         name = dialog.leader.text()
         return lambda uow: ov.set_case_leader(uow, matter_id, name)
 
-    return _run(dialog, ctx, work)
+    return run_form(dialog, ctx, work)
 
 
 class SupervisionDialog(FormDialog):
@@ -94,9 +95,9 @@ class SupervisionDialog(FormDialog):
         self.request.setPlaceholderText("督办要求")
         self.request.setTabChangesFocus(True)
         self.request.setFixedHeight(70)
-        self.issued = _date(today)
+        self.issued = date_edit(today)
         self.issued.setMaximumDate(today)
-        self.has_due, self.due = QCheckBox("有反馈期限"), _date(today.addDays(7))
+        self.has_due, self.due = QCheckBox("有反馈期限"), date_edit(today.addDays(7))
         self.due.setEnabled(False)
         self.has_due.toggled.connect(self.due.setEnabled)
         for label, widget in (("督办来源", self.source), ("督办单位（人）", self.supervisor),
@@ -119,14 +120,14 @@ def add_supervision(parent: QWidget | None, ctx: GuiContext, matter_id: uuid.UUI
         data = dialog.value()
         return lambda uow: ov.add_supervision(uow, matter_id, data)
 
-    return _run(dialog, ctx, work)
+    return run_form(dialog, ctx, work)
 
 
 def reply_supervision(parent: QWidget | None, ctx: GuiContext, supervision_id: uuid.UUID) -> FormDialog:
     today = ctx.workspace.clock().date()
     qtoday = QDate(today.year, today.month, today.day)
     dialog = FormDialog(parent, "登记督办反馈", "登记")
-    replied, reply = _date(qtoday), QPlainTextEdit()
+    replied, reply = date_edit(qtoday), QPlainTextEdit()
     replied.setMaximumDate(qtoday)
     reply.setPlaceholderText("向督办单位反馈的办理情况")
     reply.setTabChangesFocus(True)
@@ -138,4 +139,4 @@ def reply_supervision(parent: QWidget | None, ctx: GuiContext, supervision_id: u
         on, text = replied.date().toPython(), reply.toPlainText()
         return lambda uow: ov.reply_supervision(uow, supervision_id, on, text)
 
-    return _run(dialog, ctx, work)
+    return run_form(dialog, ctx, work)

@@ -65,6 +65,15 @@ class BoardModel(QAbstractTableModel):
         return None
 
 
+def supervision_text(board: Board) -> str:
+    """One line per unanswered supervision overdue or due within 7 days."""
+    lines = [f"督办　{s.number}　{s.source_label}（{s.supervisor}）：{s.request}　"
+             f"{s.due_on.isoformat()} 前反馈（{countdown_text(s.days_left)}）" for s in board.supervisions]
+    overdue = len(board.overdue_supervisions)
+    head = f"督办事项 {len(board.supervisions)} 件待反馈" + (f"，其中已逾期 {overdue} 件" if overdue else "")
+    return "\n".join([head, *lines])
+
+
 class DeadlinesPage(Page):
     title = "到期提醒"
 
@@ -76,6 +85,12 @@ class DeadlinesPage(Page):
         self.subtitle = QLabel("正在载入…")
         self.subtitle.setProperty("role", "hint")
         self.layout_.addWidget(self.subtitle)
+        self.supervision_note = QLabel()  # 督办 is not a statutory clock: listed on its own line
+        self.supervision_note.setObjectName("supervisionNote")
+        self.supervision_note.setWordWrap(True)
+        self.supervision_note.setStyleSheet(f"color: {URGENCY_COLOURS['overdue']};")
+        self.supervision_note.hide()
+        self.layout_.addWidget(self.supervision_note)
         cards = QHBoxLayout()
         self.cards: dict[Bucket, QPushButton] = {}
         for bucket in Bucket:
@@ -138,6 +153,8 @@ class DeadlinesPage(Page):
             if total else f"截至 {board.today.isoformat()}：没有已超期或 7 日内届满的法定期限。")
         for bucket, button in self.cards.items():
             button.setText(f"{BUCKET_LABELS[bucket]}　{board.count(bucket)}")
+        self.supervision_note.setText(supervision_text(board))
+        self.supervision_note.setVisible(bool(board.supervisions))
         counts = board.counts()
         self.per_clock.setRowCount(len(counts))
         self._clock_rows = list(counts)

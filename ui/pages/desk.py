@@ -167,6 +167,7 @@ class DeskPage(Page):
         self.new_person.set_villages(lists.villages)
         if reset:
             self.fields.set_time(lists.now)
+            self.fields.preselect_leader(lists.receiving_leader)
         self.save_button.setEnabled(lists.may_register)
         self.save_button.setToolTip("" if lists.may_register else "当前用户没有登记来访的权限")
 

@@ -40,8 +40,16 @@ def field_values(archive: PersonArchive) -> dict[str, str]:
         "id_number": p.id_number or MISSING_ID, "birth_date": date_text(p.birth_date) or "—",
         "phones": "、".join(p.phones) or "—", "village": p.village or "—", "address": p.address or "—",
         "ethnicity": archive.ethnicity or "—", "tags": "、".join(p.tags) or "—",
-        "officer": archive.follow_up_officer or "—", "created": date_text(archive.created_at.astimezone()),
+        "officer": officer_text(archive), "created": date_text(archive.created_at.astimezone()),
     }
+
+
+def officer_text(archive: PersonArchive) -> str:
+    """稳控责任人, and for a key person (重点人员) why and when the next follow-up is due."""
+    key = archive.key_person
+    if key is None:
+        return archive.follow_up_officer or "—"
+    return f"{key.officer}（重点人员：{key.reason}；{key.next_due_on.isoformat()} 前回访）"
 
 
 class IdentityCard(QFrame):

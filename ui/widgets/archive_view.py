@@ -26,7 +26,10 @@ from app.services.person_archive import OpenMatter, PersonArchive, filter_option
 from app.services.person_cover import render_person_cover
 from app.services.person_merge import undo_merge
 from app.services.person_timeline import TimelineEntry
+from app.services.work_records import pick_lists
 from ui.context import GuiContext
+from ui.dialogs import leader_dialogs
+from ui.dialogs.oversight_dialogs import FormDialog
 from ui.widgets.archive_card import IdentityCard, MergeRecords, counts_text, heading_text
 from ui.widgets.attachment_area import AttachmentArea, local_paths
 from ui.widgets.merge_dialog import MergeDialog
@@ -66,7 +69,7 @@ class ArchiveView(QWidget):
         self.person_id: uuid.UUID | None = None
         self.archive: PersonArchive | None = None
         self.villages: tuple[tuple[uuid.UUID, str], ...] = ()
-        self.dialog: PersonEditDialog | MergeDialog | None = None
+        self.dialog: PersonEditDialog | MergeDialog | FormDialog | None = None
         self._generation = 0
         self.setAcceptDrops(True)  # a file dropped anywhere on the archive is attached
         role = ctx.actor.role
@@ -84,6 +87,9 @@ class ArchiveView(QWidget):
         self.merge_button = QPushButton("合并重复档案")
         self.cover_button = QPushButton("档案封面")
         self.cover_button.setToolTip("按档案现状生成一人一档封面（PDF），在阅读器中打印")
+        self.key_button = QPushButton("重点人员…")
+        self.key_button.setObjectName("keyPerson")
+        self.may_key = allows(role, Permission.RECORD_STABILITY_WORK)
         self.status = QLabel()
         self.status.setProperty("role", "hint")
         self.card = IdentityCard()
@@ -105,7 +111,8 @@ class ArchiveView(QWidget):
         bar.addWidget(self.heading)
         bar.addSpacing(12)
         bar.addWidget(self.counts, 1)
-        for button in (self.edit_button, self.attach_button, self.merge_button, self.cover_button):
+        for button in (self.edit_button, self.attach_button, self.merge_button, self.key_button,
+                       self.cover_button):
             bar.addWidget(button)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -136,7 +143,8 @@ class ArchiveView(QWidget):
         layout.addWidget(splitter, 1)
         # Visibility only once parented: a parentless widget made visible becomes a window of its own.
         for button, allowed in ((self.edit_button, self.may_edit), (self.attach_button, self.may_edit),
-                                (self.merge_button, self.may_merge), (self.cover_button, self.may_print)):
+                                (self.merge_button, self.may_merge), (self.key_button, self.may_key),
+                                (self.cover_button, self.may_print)):
             button.setVisible(allowed)
         self.attachments.setAcceptDrops(self.may_edit)
 
@@ -146,6 +154,7 @@ class ArchiveView(QWidget):
         self.attach_button.clicked.connect(self.choose_files)
         self.merge_button.clicked.connect(lambda: self.start_merge())
         self.cover_button.clicked.connect(self.print_cover)
+        self.key_button.clicked.connect(self.key_person)
         self.merges.undo_requested.connect(self.undo)
         self.open_matters.activated_payload.connect(self._open_matter)
         self.timeline.activated_payload.connect(self._timeline_activated)
@@ -198,6 +207,14 @@ class ArchiveView(QWidget):
         self.truncated.setText(f"只显示最近的 {len(archive.timeline)} 条记录" if archive.truncated else "")
         self.truncated.setVisible(archive.truncated)
         self.attachments.set_attachments(archive.attachments, self.ctx.workspace.attachments_dir)
+
+    def key_person(self) -> None:
+        """列为 or 移出重点人员 (the dialog needs the office's users, read first)."""
+        archive = self.archive
+        if archive is None or not self.may_key:
+            return
+        self.ctx.runner.read(pick_lists, lambda lists: setattr(self, "dialog", leader_dialogs.key_person(
+            self, self.ctx, lists, archive.person.id, archive.key_person)))
 
     # -- identity ---------------------------------------------------------------------------------
     def edit(self) -> PersonEditDialog | None:

@@ -153,6 +153,11 @@ class ContactFields(QObject):
         self.leader_name.addItems(list(lists.leaders))
         self.leader_name.setCurrentText(typed)
 
+    def preselect_leader(self, name: str) -> None:
+        """Today's published receiving leader goes into the name box; ticking 领导接访 uses it."""
+        if name and not self.leader_reception.isChecked():
+            self.leader_name.setCurrentText(name)
+
     def reset(self, now: datetime) -> None:
         self.channel.setCurrentIndex(0)
         self.set_time(now)

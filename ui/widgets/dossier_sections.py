@@ -115,6 +115,12 @@ def oversight_card(d: MatterDossier, on_reply: Callable[[uuid.UUID], None] | Non
     """The case-owning leader and the supervision notes; ``on_reply`` offers to record an answer."""
     frame, layout = card("包案与督办")
     layout.addLayout(_grid([("包案领导", d.case_leader or "（未指定）")], columns=1))
+    if d.case is not None:
+        c = d.case
+        settled = f"；{c.settled_on.isoformat()} 已化解：{c.outcome}" if c.settled_on else ""
+        layout.addWidget(_value(f"包案人员：{c.staff}；化解时限：{c.target_on.isoformat()}；措施：{c.measures}{settled}"))
+        for note in c.progress:
+            layout.addWidget(_value(f"　{note.noted_on.isoformat()} 进展（{note.author}）：{note.note}"))
     for s in d.supervisions:
         due = f"，限 {s.due_on.isoformat()} 前反馈" if s.due_on else ""
         reply = f"\n　{s.replied_on.isoformat()} 已反馈：{s.reply}" if s.replied_on else "\n　尚未反馈"
@@ -127,6 +133,9 @@ def oversight_card(d: MatterDossier, on_reply: Callable[[uuid.UUID], None] | Non
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
     if not d.supervisions:
         layout.addWidget(_value("督办：（无）"))
+    for p in d.proxies:
+        who = f"，代办员 {p.proxy}" if p.proxy else ""
+        layout.addWidget(_value(f"信访代办：{p.stage_label}（{p.ordered_on.isoformat()} 点单{who}）：{p.request}"))
     return frame
 
 

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 from app.domain.permissions import Permission, allows
 from app.domain.workflow import Action
 from app.services.matter_dossier import MatterDossier, StepChoices, load_dossier, step_choices
+from app.services.work_records import pick_lists
 from ui.context import GuiContext
-from ui.dialogs import oversight_dialogs
+from ui.dialogs import leader_dialogs, oversight_dialogs
 from ui.dialogs.step_dialogs import StepDialog, run_step
 from ui.widgets import dossier_sections as sec
 from ui.widgets.dossier_labels import MATTER_TYPE
@@ -132,6 +133,20 @@ class DossierView(QWidget):
                 button.setObjectName(f"oversight_{name}")
                 button.clicked.connect(slot)
                 self.actions_bar.addWidget(button)
+        if allows(self.ctx.actor.role, Permission.RECORD_STABILITY_WORK):
+            button = QPushButton("信访代办")
+            button.setObjectName("oversight_proxy")
+            button.clicked.connect(self.proxy_step)
+            self.actions_bar.addWidget(button)
+
+    def proxy_step(self) -> None:
+        """点单, 派单, 接单 or 评单: the next step of the matter's petition proxy."""
+        d = self.dossier
+        if d is None:
+            return
+        current = d.proxies[-1] if d.proxies else None
+        self.ctx.runner.read(pick_lists, lambda lists: setattr(
+            self, "dialog", leader_dialogs.proxy_step(self, self.ctx, lists, d.id, current)))
 
     def start_step(self, action: Action) -> StepDialog | None:
         d = self.dossier

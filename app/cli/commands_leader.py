@@ -1,0 +1,103 @@
+"""``xinfang leader ...``: the 公示表 of the reception schedule, the backlog rule, leader-work figures
+and the screening ledger, for offices that script their monthly routine."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from app.cli.commands_setup import open_workspace
+from app.cli.output import print_json
+from app.errors import NotFound, StorageError
+from app.excel.leader_ledgers import export_screening_ledger
+from app.services import backlog, screening
+from app.services.schedule_notice import schedule_pdf
+from app.statistics.leader_work import leader_work_figures
+from app.statistics.periods import PeriodKind, parse_period
+
+
+def _period(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    return parse_period(PeriodKind(args.kind), args.period)
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    period = _period(args)
+    workspace = open_workspace(args)
+    try:
+        with workspace.read(workspace.system_actor()) as uow:
+            pdf = schedule_pdf(uow, period.start, period.end)
+    finally:
+        workspace.close()
+    try:
+        with open(args.output, "wb") as out:
+            out.write(pdf)
+    except OSError as exc:
+        raise StorageError("output", f"输出文件：无法写入 {args.output}（{exc.strerror or exc}）",
+                           field="output") from exc
+    print(f"已保存公示表：{args.output}")
+    return 0
+
+
+def cmd_backlog_rule(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        with workspace.write(workspace.system_actor()) as uow:
+            flagged = backlog.apply_backlog_rule(uow)
+    finally:
+        workspace.close()
+    print(f"按积案规则新标记 {flagged} 件")
+    return 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    period = _period(args)
+    workspace = open_workspace(args)
+    try:
+        with workspace.read(workspace.system_actor()) as uow:
+            f = leader_work_figures(uow, period)
+    finally:
+        workspace.close()
+    print_json({
+        "period": [period.start, period.end], "leader_contacts": f.leader_contacts.json(),
+        "receptions": {k.value: v for k, v in f.receptions.items()},
+        "reception_resolution": asdict(f.reception_resolution),
+        "screened": {k.value: v for k, v in f.screened.items()},
+        "screened_settled": asdict(f.screened_settled), "village_receptions": f.village_receptions,
+        "sensitive_skip_level": f.sensitive_skip_level.json()})
+    return 0
+
+
+def cmd_screening_ledger(args: argparse.Namespace) -> int:
+    period = parse_period(PeriodKind.MONTH, args.month)
+    workspace = open_workspace(args)
+    try:
+        with workspace.read(workspace.system_actor()) as uow:
+            found = [r for r in screening.rounds(uow) if r.month == period.start]
+            if not found:
+                raise NotFound("screening_round", f"排查月份：{args.month} 尚未开启排查", field="month")
+            result = export_screening_ledger(uow, found[0].id, args.output)
+    finally:
+        workspace.close()
+    print(f"已导出矛盾纠纷排查台账 {result.rows} 条：{args.output}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    leader = sub.add_parser("leader", help="领导接访、积案、矛盾纠纷排查").add_subparsers(
+        dest="leader_command", metavar="ACTION", required=True)
+    kinds = [PeriodKind.WEEK.value, PeriodKind.MONTH.value]
+    p = leader.add_parser("schedule", parents=[common], help="导出领导干部接访安排表（公示表）PDF")
+    p.add_argument("kind", choices=kinds)
+    p.add_argument("period", help="2026-W48 或 2026-11")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_schedule)
+    p = leader.add_parser("backlog-rule", parents=[common], help="按积案规则标记积案")
+    p.set_defaults(handler=cmd_backlog_rule)
+    p = leader.add_parser("figures", parents=[common], help="领导接访、排查、敏感节点的统计数（JSON）")
+    p.add_argument("kind", choices=[k.value for k in PeriodKind if k is not PeriodKind.RANGE])
+    p.add_argument("period")
+    p.set_defaults(handler=cmd_figures)
+    p = leader.add_parser("screening-ledger", parents=[common], help="导出某月矛盾纠纷排查台账")
+    p.add_argument("--month", required=True, help="2026-11")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_screening_ledger)
