@@ -128,6 +128,15 @@ def _read_audit(ws: Workspace, actor: Actor, admin: Actor) -> None:
         assert audit_log.audit_ids(uow, audit_log.AuditFilter())
 
 
+def _record_stability_work(ws: Workspace, actor: Actor, admin: Actor) -> None:
+    from app.services.key_persons import list_key_person
+
+    with ws.write(admin) as uow:
+        person_id = create_person(uow, PersonInput(name="郑十"))
+    with ws.write(actor) as uow:
+        list_key_person(uow, person_id, officer_id=admin.user_id, reason="多次越级走访")
+
+
 PROBES: dict[Permission, Probe] = {
     Permission.READ: _read, Permission.READ_ACCUSATION: _read_accusation,
     Permission.REGISTER_CONTACT: _register_contact, Permission.EDIT_PERSON: _edit_person,
@@ -136,6 +145,7 @@ PROBES: dict[Permission, Probe] = {
     Permission.ISSUE_DOCUMENT: _issue_document, Permission.MANAGE_USERS: _manage_users,
     Permission.MANAGE_SETTINGS: _manage_settings, Permission.SUBMIT_REPORT: _submit_report,
     Permission.LOAD_DEMO: _load_demo, Permission.READ_AUDIT: _read_audit,
+    Permission.RECORD_STABILITY_WORK: _record_stability_work,
 }
 CELLS = [(role, permission) for role in Role for permission in Permission]
 
