@@ -76,6 +76,7 @@ class OpRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._live: set[_Signals] = set()
+        self._relays: set[_Signals] = set()
 
     def read(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
              on_error: Callable[[DomainError], None] | None = None) -> None:
@@ -97,6 +98,30 @@ class OpRunner(QObject):
                 self.changes.changed.emit(changes)
 
         self.run(work, finished, on_error=on_error)
+
+    def read_long(self, fn: Callable[[UnitOfWork, Callable[[int, int], None], Callable[[], bool]], T],
+                  on_done: Callable[[T], None], *, on_progress: Callable[[int, int], None],
+                  on_error: Callable[[DomainError], None] | None = None) -> CancelToken:
+        """A long read: ``fn(uow, progress, cancelled)`` reports (done, total) and checks ``cancelled()``."""
+        token = CancelToken()
+        relay = _Signals()  # lives on the UI thread: emitting from the worker queues to ``on_progress``
+        relay.progress.connect(on_progress)
+        self._relays.add(relay)
+
+        def work() -> T:
+            with self.workspace.read(self.actor) as uow:
+                return fn(uow, relay.progress.emit, lambda: token.cancelled)
+
+        def finished(result: T) -> None:
+            self._relays.discard(relay)
+            on_done(result)
+
+        def failed(error: DomainError) -> None:
+            self._relays.discard(relay)
+            (on_error or self._on_domain_error)(error)
+
+        self.run(work, finished, on_error=failed)
+        return token
 
     def run(self, work: Callable[[], T], on_done: Callable[[T], None], *,
             on_error: Callable[[DomainError], None] | None = None,
