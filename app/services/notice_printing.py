@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from app.domain.enums import DocumentKind
 from app.domain.permissions import Permission
 from app.errors import StorageError, ValidationError
 from app.excel.common import CancelCheck, Progress, check_cancel
@@ -84,8 +83,3 @@ def save_copy(uow: UnitOfWork, notice: PrintableNotice, path: Path) -> Path:
         raise StorageError("file_write", f"无法写入文件 {path}（{exc.strerror or exc}）", field="path") from exc
     record_output(uow, [notice], Output.PDF_COPY, str(path))
     return path
-
-
-def printable_kinds() -> tuple[DocumentKind, ...]:
-    """Kinds a batch can pick from, in the order the notices are issued."""
-    return tuple(DocumentKind)

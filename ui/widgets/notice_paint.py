@@ -14,6 +14,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPainter, QPen, QRawFont
 from PySide6.QtPrintSupport import QPrinter
 
+from app.errors import StorageError
 from app.notices.fonts import FontFile
 from app.notices.replay import GlyphRun, PageDrawing
 
@@ -119,7 +120,8 @@ def print_pages(printer: QPrinter, pages: Sequence[PageDrawing], source: GlyphSo
     prepare_printer(printer)
     painter = QPainter()
     if not painter.begin(printer):
-        raise OSError("打印机无法开始打印")
+        raise StorageError("printer", f"打印：打印机“{printer.printerName() or printer.outputFileName()}”无法开始打印，"
+                           "请检查打印机是否连接、是否缺纸", field="printer")
     done = 0
     try:
         rect = printer.pageRect(QPrinter.Unit.DevicePixel)
@@ -136,6 +138,9 @@ def print_pages(printer: QPrinter, pages: Sequence[PageDrawing], source: GlyphSo
             done += 1
             if progress is not None:
                 progress(done, len(pages))
+    except BaseException:
+        printer.abort()  # a failed run sends nothing to the printer
+        raise
     finally:
         painter.end()
     return done
