@@ -16,6 +16,8 @@ from app.domain.enums import OfficeLevel
 from app.domain.permissions import Permission
 from app.excel.common import CancelCheck, Progress, check_cancel
 from app.services.context import UnitOfWork
+from app.excel.ledgers import LedgerKind
+from app.statistics.figures import SINGLES
 from app.statistics.filters import ContactFilter, MatterFilter
 from app.statistics.periods import Period
 from app.statistics.report import Report, TrendPoint, build_report, monthly_trend
@@ -73,6 +75,29 @@ def load_report_screen(uow: UnitOfWork, period: Period, *, office_ids: tuple[uui
     if progress is not None:
         progress(2, 2)
     return ReportScreen(report, tuple(trend), office_ids)
+
+
+@dataclass(frozen=True)
+class Behind:
+    """The ledger listing what one number on the page counts."""
+
+    kind: LedgerKind
+    title: str
+    contacts: ContactFilter | None = None
+    matters: MatterFilter | None = None
+
+
+def behind(report: Report, key: str, label: str, part: str = "denominator") -> Behind:
+    """``key`` is a count ("totals", "repeat", "by_village:<id>") or a rate ("on_time_reply",
+    "average_days"); ``part`` picks a rate's numerator or denominator."""
+    f = report.figures
+    if key in SINGLES:
+        return Behind(LedgerKind.CONTACTS, label, contacts=f.contacts_behind(key))
+    if ":" in key:
+        section, item = key.split(":", 1)
+        return Behind(LedgerKind.CONTACTS, label, contacts=f.contacts_behind(section, item))
+    part_label = "分子" if part == "numerator" else "分母"
+    return Behind(LedgerKind.MATTERS, f"{label}（{part_label}）", matters=f.matters_behind(key, part))
 
 
 def ledger_filters(uow: UnitOfWork, period: Period, *, backlog: bool,

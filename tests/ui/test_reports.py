@@ -195,3 +195,35 @@ def test_a_receptionist_sees_the_figures_but_cannot_submit(qtbot, qapp, ws, monk
     assert not page.submit_button.isEnabled() and "领导或管理员" in page.submit_button.toolTip()
     window.ctx.runner.wait()
     assert window.ctx.actor.role is Role.RECEPTIONIST
+
+
+def test_a_number_opens_the_contacts_it_counts_and_exports_them(main_window, qtbot, ws, admin, tmp_path):
+    page = reports_page(main_window, qtbot)
+    report = service_report(ws, admin)
+    row = next(r for r in range(page.overview.rowCount()) if page.overview.record(r).cells[0] == "重复信访")
+    dialog = page.show_behind(page.overview, row, 1)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    repeat = report.figures.singles["repeat"].batches
+    assert repeat > 0 and dialog.preview.total == repeat == dialog.model.rowCount()
+    assert dialog.model.columns[:2] == ["序号", "登记编号"] and "共 {} 条".format(repeat) in dialog.note.text()
+    column = dialog.model.columns.index("初访/重复")
+    assert {dialog.model.record(r).cells[column] for r in range(dialog.model.rowCount())} == {"重复"}
+    target = tmp_path / "重复信访.xlsx"
+    page.choose_path = dialog.choose_path = lambda *_: target
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.exported == target, timeout=20_000)
+    rows = list(load_workbook(target, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len([r for r in rows if isinstance(r[0], int)]) == repeat
+
+
+def test_a_rates_numerator_and_denominator_open_their_matters(main_window, qtbot, ws, admin):
+    page = reports_page(main_window, qtbot)
+    report = service_report(ws, admin)
+    ratio = report.figures.rates[Rate.ON_TIME_REPLY]
+    assert ratio.denominator > ratio.numerator > 0  # the data set has late replies: parts differ
+    row = next(r for r in range(page.rates.rowCount()) if page.rates.record(r).payload == Rate.ON_TIME_REPLY.value)
+    for column, expected in ((1, ratio.numerator), (2, ratio.denominator)):
+        dialog = page.show_behind(page.rates, row, column)
+        qtbot.waitUntil(lambda d=dialog: d.preview is not None, timeout=10_000)
+        assert dialog.preview.total == expected and dialog.model.columns[1] == "事项编号"
+        dialog.close()

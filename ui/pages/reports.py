@@ -14,24 +14,28 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox,
+    QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu, QMessageBox,
     QProgressBar, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from app.domain.permissions import Permission, allows
 from app.errors import DomainError
 from app.excel.common import Cancelled
+from app.excel.ledgers import LedgerKind
 from app.statistics.periods import Period
-from app.statistics.screen import OfficeChoice, ReportScreen, load_report_screen, report_offices
+from app.statistics.screen import OfficeChoice, ReportScreen, behind, load_report_screen, report_offices
 from app.statistics.submissions import SUBMITTABLE
 from ui.context import GuiContext
+from ui.dialogs.report_behind import BehindDialog
 from ui.errors import show_domain_error
 from ui.pages.base import Page
 from ui.widgets import report_tables as rt
 from ui.widgets.charts import BarChart, LineChart
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.record_table import RecordTableModel
-from ui.widgets.report_exports import LEDGER_CHOICES, export_ledger_job, export_report_job, submit_job
+from ui.widgets.report_exports import (
+    LEDGER_CHOICES, export_ledger_job, export_report_job, period_filters, submit_job,
+)
 
 FIRST_REPEAT = "first_repeat"
 BAR_CHOICES = (("by_subject", "按问题分类"), ("by_village", "按问题属地"), (FIRST_REPEAT, "初访与重访"),
@@ -86,7 +90,7 @@ class ReportsPage(Page):
         self.summary.setWordWrap(True)
         self.layout_.addWidget(self.summary)
         self._build_body()
-        self.message = QLabel()
+        self.message = QLabel("双击表格中的一行，可查看该数字所统计的登记或事项明细。")
         self.message.setObjectName("reportMessage")
         self.message.setProperty("role", "hint")
         self.layout_.addWidget(self.message)
@@ -136,7 +140,14 @@ class ReportsPage(Page):
         self.rates = RecordTableModel(rt.RATE_COLUMNS, self)
         tabs = QTabWidget()
         tabs.setObjectName("reportTabs")
-        tabs.addTab(_table(self.overview, "overviewTable"), "总体情况")
+        self.tables: dict[str, QTableView] = {}
+        for name, model in (("overviewTable", self.overview), ("sectionTable", self.sections),
+                            ("rateTable", self.rates)):
+            view = _table(model, name)
+            view.setToolTip("双击（或回车）一行，查看这个数字所统计的登记或事项")
+            view.activated.connect(lambda index, m=model: self.show_behind(m, index.row(), index.column()))
+            self.tables[name] = view
+        tabs.addTab(self.tables["overviewTable"], "总体情况")
         section_tab = QWidget()
         box = QVBoxLayout(section_tab)
         self.section = QComboBox()
@@ -144,9 +155,9 @@ class ReportsPage(Page):
             self.section.addItem(rt.section_label(name), name)
         self.section.currentIndexChanged.connect(self._show_section)
         box.addWidget(self.section)
-        box.addWidget(_table(self.sections, "sectionTable"), 1)
+        box.addWidget(self.tables["sectionTable"], 1)
         tabs.addTab(section_tab, "分类统计")
-        tabs.addTab(_table(self.rates, "rateTable"), "三率及化解率")
+        tabs.addTab(self.tables["rateTable"], "三率及化解率")
         self.tabs = tabs
         charts = QWidget()
         right = QVBoxLayout(charts)
@@ -330,8 +341,22 @@ class ReportsPage(Page):
         if path is None:
             return
         self._start_job(f"正在导出 {path.name}…")
-        self._token = export_ledger_job(self.ctx.runner, kind, report.period, self.screen.office_ids, path,
+        ledger = LedgerKind(kind)
+        self._token = export_ledger_job(self.ctx.runner, ledger, path,
+                                        period_filters(report.period, ledger, self.screen.office_ids),
                                         self._exported, self._job_failed, self._progressed)
+
+    def show_behind(self, model: RecordTableModel, row: int, column: int) -> QDialog | None:
+        """The contacts or matters a row counts (a rate's numerator when its 分子 cell is chosen)."""
+        if self.screen is None or not 0 <= row < model.rowCount():
+            return None
+        record = model.record(row)
+        part = "numerator" if model is self.rates and column == 1 else "denominator"
+        what = behind(self.screen.report, record.payload, record.cells[0].strip(), part)
+        dialog = BehindDialog(self.ctx, what, self.choose_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def submit(self) -> None:
         if self.screen is None:

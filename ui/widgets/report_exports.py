@@ -12,7 +12,8 @@ from pathlib import Path
 
 from app.errors import DomainError
 from app.excel.ledgers import LEDGER_TITLES, LedgerKind
-from app.statistics import submissions
+from app.services.context import UnitOfWork
+from app.statistics import ContactFilter, MatterFilter, submissions
 from app.statistics.periods import Period
 from app.statistics.report import Report
 from app.statistics.screen import ledger_filters
@@ -21,6 +22,7 @@ from ui.operations import CancelToken, OpRunner
 LEDGER_CHOICES: tuple[tuple[str, str], ...] = tuple((k.value, LEDGER_TITLES[k]) for k in LedgerKind)
 
 Done = Callable[[Path], None]
+Filters = Callable[[UnitOfWork], tuple[ContactFilter | None, MatterFilter | None]]
 Failed = Callable[[DomainError], None]
 
 
@@ -30,18 +32,21 @@ def export_report_job(runner: OpRunner, report: Report, path: Path, on_done: Don
     runner.run(lambda: write_report_workbook(report, path), on_done, on_error=on_error)
 
 
-def export_ledger_job(runner: OpRunner, kind: str, period: Period, office_ids: tuple[uuid.UUID, ...], path: Path,
-                      on_done: Done, on_error: Failed, on_progress: Callable[[int, int], None]) -> CancelToken:
+def export_ledger_job(runner: OpRunner, kind: LedgerKind, path: Path, filters: Filters, on_done: Done,
+                      on_error: Failed, on_progress: Callable[[int, int], None]) -> CancelToken:
+    """Write the ledger for the filters ``filters(uow)`` gives, with progress; the token cancels it."""
     from app.excel.ledgers import export_ledger
 
-    ledger = LedgerKind(kind)
-
-    def work(uow, progress, cancelled):  # type: ignore[no-untyped-def]
-        contacts, matters = ledger_filters(uow, period, backlog=ledger is LedgerKind.BACKLOG, office_ids=office_ids)
-        return export_ledger(uow, ledger, path, contacts=contacts, matters=matters, subtitle="",
-                             progress=progress, cancelled=cancelled).path
+    def work(uow: UnitOfWork, progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Path:
+        contacts, matters = filters(uow)
+        return export_ledger(uow, kind, path, contacts=contacts, matters=matters, progress=progress,
+                             cancelled=cancelled).path
 
     return runner.read_long(work, on_done, on_progress=on_progress, on_error=on_error)
+
+
+def period_filters(period: Period, kind: LedgerKind, office_ids: tuple[uuid.UUID, ...]) -> Filters:
+    return lambda uow: ledger_filters(uow, period, backlog=kind is LedgerKind.BACKLOG, office_ids=office_ids)
 
 
 def submit_job(runner: OpRunner, period: Period, on_done: Callable[[submissions.SubmissionInfo], None],
