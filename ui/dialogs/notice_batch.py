@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from app.domain.enums import DocumentKind
 from app.errors import DomainError
 from app.excel.common import Cancelled
+from app.notices.fonts import FontFile
 from app.services.documents import DOCUMENT_LABELS
 from app.services.notice_printing import glyph_fonts
 from app.services.notices import NoticeRow, notices_issued_on
@@ -30,6 +31,7 @@ class BatchPrintDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("批量打印文书")
         self.rows: list[NoticeRow] = []
+        self.fonts: dict[str, FontFile] = {}
         self.printed_pages: int | None = None
         self.configure_printer: PrinterSetup = ask_printer  # tests replace it
         self._token = None
@@ -79,10 +81,13 @@ class BatchPrintDialog(QDialog):
         day: date = self.day.date().toPython()  # type: ignore[assignment]
         kind = self.kind.currentData()
         chosen = DocumentKind(kind) if kind else None
-        self.ctx.runner.read(lambda uow: notices_issued_on(uow, day, chosen), self._listed)
+        # The fonts load (once per process) on the worker too, not when the clerk clicks 打印.
+        self.ctx.runner.read(lambda uow: (notices_issued_on(uow, day, chosen), glyph_fonts()),
+                             lambda result: self._listed(*result))
 
-    def _listed(self, rows: list[NoticeRow]) -> None:
+    def _listed(self, rows: list[NoticeRow], fonts: dict[str, FontFile]) -> None:
         self.rows = rows
+        self.fonts = fonts
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
@@ -118,7 +123,7 @@ class BatchPrintDialog(QDialog):
             return
         self._busy(True)
         self.status.setText(f"正在打印 {len(ids)} 份文书…")
-        self._token = start_print(self.ctx, printer, GlyphSource(glyph_fonts()), document_ids=ids,
+        self._token = start_print(self.ctx, printer, GlyphSource(self.fonts), document_ids=ids,
                                   on_done=self._printed, on_error=self._failed, on_progress=self._progressed)
         self.print_button.setEnabled(False)
 
