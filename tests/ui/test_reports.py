@@ -227,3 +227,16 @@ def test_a_rates_numerator_and_denominator_open_their_matters(main_window, qtbot
         qtbot.waitUntil(lambda d=dialog: d.preview is not None, timeout=10_000)
         assert dialog.preview.total == expected and dialog.model.columns[1] == "事项编号"
         dialog.close()
+
+
+def test_cancelling_the_computation_keeps_the_figures_shown(main_window, qtbot):
+    page = reports_page(main_window, qtbot)
+    shown = cells(page.overview)
+    page.picker.set_period(periods.year(2026))
+    page.reload()
+    assert page.cancel_button.isVisible()
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: "已取消统计" in page.summary.text(), timeout=20_000)
+    main_window.ctx.runner.wait()
+    assert page.screen.report.period == OCTOBER and cells(page.overview) == shown
+    assert not page.cancel_button.isVisible()

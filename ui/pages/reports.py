@@ -28,6 +28,7 @@ from app.statistics.submissions import SUBMITTABLE
 from ui.context import GuiContext
 from ui.dialogs.report_behind import BehindDialog
 from ui.errors import show_domain_error
+from ui.operations import CancelToken
 from ui.pages.base import Page
 from ui.widgets import report_tables as rt
 from ui.widgets.charts import BarChart, LineChart
@@ -80,7 +81,8 @@ class ReportsPage(Page):
         self.choose_path: Callable[[QWidget, str, str], Path | None] = choose_save_path  # tests replace it
         self.confirm: Callable[[QWidget, str], bool] = ask  # tests replace it
         self.last_export: Path | None = None
-        self._token = None
+        self._load_token: CancelToken | None = None
+        self._export_token: CancelToken | None = None  # a ledger export; a new period does not stop it
         self._generation = 0
         self._started = False
         self._build_toolbar(ctx)
@@ -117,7 +119,8 @@ class ReportsPage(Page):
         self.cancel_button.clicked.connect(self.cancel)
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel_button)
-        self._set_busy(False)
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
         bar.addStretch(1)
         self.export_button = QPushButton("导出报表(&E)…")
         self.export_button.setProperty("primary", True)
@@ -207,34 +210,35 @@ class ReportsPage(Page):
         return (chosen,) if chosen is not None else ()
 
     def reload(self) -> None:
+        self._reload_timer.stop()  # this reload serves any change still waiting
         try:
             period = self.picker.period()
         except DomainError as error:
             self.summary.setText(error.message)
             return
-        self.cancel()
+        if self._load_token is not None:
+            self._load_token.cancel()
         self._generation += 1
         generation = self._generation
         offices = self.office_ids()
         self.summary.setText(f"正在统计 {period.label()}…")
-        self._set_busy(True)
-        self._token = self.ctx.runner.read_long(
+        self.progress.setRange(0, 0)
+        self._load_token = self.ctx.runner.read_long(
             lambda uow, progress, cancelled: load_report_screen(uow, period, office_ids=offices, progress=progress,
                                                                cancelled=cancelled),
             lambda screen: self._loaded(generation, screen), on_progress=self._progressed,
             on_error=lambda error: self._failed(generation, error))
+        self._show_busy()
 
     def cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-            self._token = None
-        self._set_busy(False)
+        for token in (self._load_token, self._export_token):
+            if token is not None:
+                token.cancel()
 
-    def _set_busy(self, busy: bool) -> None:
+    def _show_busy(self) -> None:
+        busy = self._load_token is not None or self._export_token is not None
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -243,8 +247,8 @@ class ReportsPage(Page):
     def _failed(self, generation: int, error: DomainError) -> None:
         if generation != self._generation:
             return
-        self._set_busy(False)
-        self._token = None
+        self._load_token = None
+        self._show_busy()
         if isinstance(error, Cancelled):
             self.summary.setText("已取消统计。")
         else:
@@ -253,8 +257,8 @@ class ReportsPage(Page):
     def _loaded(self, generation: int, screen: ReportScreen) -> None:
         if generation != self._generation:
             return  # a newer request replaced this one
-        self._token = None
-        self._set_busy(False)
+        self._load_token = None
+        self._show_busy()
         self.screen = screen
         report = screen.report
         self.overview.set_records(rt.overview_records(report))
@@ -342,9 +346,11 @@ class ReportsPage(Page):
             return
         self._start_job(f"正在导出 {path.name}…")
         ledger = LedgerKind(kind)
-        self._token = export_ledger_job(self.ctx.runner, ledger, path,
-                                        period_filters(report.period, ledger, self.screen.office_ids),
-                                        self._exported, self._job_failed, self._progressed)
+        self.progress.setRange(0, 0)
+        self._export_token = export_ledger_job(self.ctx.runner, ledger, path,
+                                               period_filters(report.period, ledger, self.screen.office_ids),
+                                               self._exported, self._job_failed, self._progressed)
+        self._show_busy()
 
     def show_behind(self, model: RecordTableModel, row: int, column: int) -> QDialog | None:
         """The contacts or matters a row counts (a rate's numerator when its 分子 cell is chosen)."""
@@ -370,20 +376,19 @@ class ReportsPage(Page):
 
     def _start_job(self, text: str) -> None:
         self.message.setText(text)
-        self._set_busy(True)
         for button in (self.export_button, self.ledger_button):
             button.setEnabled(False)
 
     def _exported(self, path: Path) -> None:
-        self._token = None
-        self._set_busy(False)
+        self._export_token = None
+        self._show_busy()
         self.last_export = path
         self.message.setText(f"已导出：{path}")
         self._update_buttons()
 
     def _job_failed(self, error: DomainError) -> None:
-        self._token = None
-        self._set_busy(False)
+        self._export_token = None
+        self._show_busy()
         self._update_buttons()
         if isinstance(error, Cancelled):
             self.message.setText("已取消导出，没有写入文件。")
