@@ -19,6 +19,8 @@ from app.services.context import Actor, UnitOfWork
 from app.services.workspace import Workspace
 
 T = TypeVar("T")
+# A long job: (unit of work, progress(done, total), cancelled()) -> result.
+LongWork = Callable[[UnitOfWork, Callable[[int, int], None], Callable[[], bool]], T]
 
 
 class ChangeHub(QObject):
@@ -76,6 +78,7 @@ class OpRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._live: set[_Signals] = set()
+        self._relays: set[_Signals] = set()
 
     def read(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
              on_error: Callable[[DomainError], None] | None = None) -> None:
@@ -97,6 +100,42 @@ class OpRunner(QObject):
                 self.changes.changed.emit(changes)
 
         self.run(work, finished, on_error=on_error)
+
+    def read_long(self, fn: LongWork[T], on_done: Callable[[T], None], *, on_progress: Callable[[int, int], None],
+                  on_error: Callable[[DomainError], None] | None = None) -> CancelToken:
+        """A long read: ``fn(uow, progress, cancelled)`` reports (done, total) and checks ``cancelled()``."""
+        return self._long(self.workspace.read, fn, on_done, on_progress, on_error, frozenset())
+
+    def write_long(self, fn: LongWork[T], on_done: Callable[[T], None], *, on_progress: Callable[[int, int], None],
+                   changes: frozenset[str] = frozenset(),
+                   on_error: Callable[[DomainError], None] | None = None) -> CancelToken:
+        """A long write in one unit of work; cancelling it (a Cancelled error) rolls everything back."""
+        return self._long(self.workspace.write, fn, on_done, on_progress, on_error, changes)
+
+    def _long(self, unit: Callable[[Actor], Any], fn: LongWork[T], on_done: Callable[[T], None],
+              on_progress: Callable[[int, int], None], on_error: Callable[[DomainError], None] | None,
+              changes: frozenset[str]) -> CancelToken:
+        token = CancelToken()
+        relay = _Signals()  # lives on the UI thread: emitting from the worker queues to ``on_progress``
+        relay.progress.connect(on_progress)
+        self._relays.add(relay)
+
+        def work() -> T:
+            with unit(self.actor) as uow:
+                return fn(uow, relay.progress.emit, lambda: token.cancelled)
+
+        def finished(result: T) -> None:
+            self._relays.discard(relay)
+            on_done(result)
+            if changes:
+                self.changes.changed.emit(changes)
+
+        def failed(error: DomainError) -> None:
+            self._relays.discard(relay)
+            (on_error or self._on_domain_error)(error)
+
+        self.run(work, finished, on_error=failed)
+        return token
 
     def run(self, work: Callable[[], T], on_done: Callable[[T], None], *,
             on_error: Callable[[DomainError], None] | None = None,

@@ -324,3 +324,27 @@ def export_ledger(uow: UnitOfWork, kind: LedgerKind, path: str | Path, *,
     audit.record_access(uow, "export", "ledger", None, kind=kind.value, rows=done, file=target.name,
                         masked=not ctx.see_accusers)
     return ExportResult(target, done, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class LedgerPreview:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]  # the first rows, exactly as the ledger writes them
+    total: int
+
+
+def preview_ledger(uow: UnitOfWork, kind: LedgerKind, *, contacts: ContactFilter | None = None,
+                   matters: MatterFilter | None = None, limit: int = 500) -> LedgerPreview:
+    """The first ``limit`` rows of a ledger, for showing what stands behind a number on screen."""
+    uow.actor.require(Permission.READ)
+    columns, write = _SPECS[kind]
+    f = _filters(uow, kind, contacts, matters)
+    ctx = _Ctx(uow, subject_names(uow.session), allows(uow.actor.role, Permission.READ_ACCUSATION), uow.today())
+    source = _contact_rows(ctx, f) if isinstance(f, ContactFilter) else _matter_rows(ctx, f)
+    rows = []
+    for n, row in enumerate(source, start=1):
+        if n > limit:
+            break
+        rows.append(tuple(write(ctx, n, row)))
+    source.close()  # releases the streamed result when the ledger is longer than the preview
+    return LedgerPreview(tuple(c.header for c in columns), tuple(rows), count_rows(uow, kind, contacts, matters))

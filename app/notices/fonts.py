@@ -163,6 +163,10 @@ class FontSet:
                     self._loaded[file] = None  # a damaged or restricted file: skip to the next one
             return self._loaded[file]
 
+    def load(self, file: FontFile) -> LoadedFont | None:
+        """The font of ``file`` (None when the file is damaged or restricted)."""
+        return self._load(file)
+
     def primary(self, role: Role) -> LoadedFont:
         for file in self.chains[role]:
             loaded = self._load(file)

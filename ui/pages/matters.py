@@ -13,7 +13,8 @@ import uuid
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QProgressBar, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from app.services import matter_list as ml
@@ -84,6 +85,9 @@ class MattersPage(Page):
         status.addWidget(self.busy)
         status.addStretch(1)
         status.addWidget(hint)
+        self.batch_button = QPushButton("批量打印文书…")
+        self.batch_button.clicked.connect(self.open_batch_print)
+        status.addWidget(self.batch_button)
         layout.addLayout(status)
         self.model = LazyTableModel(COLUMNS, self._fetch_rows, self)
         self.table = QTableView()
@@ -100,6 +104,14 @@ class MattersPage(Page):
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         return layout
+
+    def open_batch_print(self) -> QDialog:
+        from ui.dialogs.notice_batch import BatchPrintDialog
+
+        dialog = BatchPrintDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- list -----------------------------------------------------------------------------------
     def on_shown(self) -> None:

@@ -53,6 +53,11 @@ class DossierView(QWidget):
         self.state.setStyleSheet("border: 1px solid #2f6db5; border-radius: 4px; padding: 2px 8px; color: #2f6db5;")
         top.addWidget(self.back_button)
         top.addWidget(self.heading, 1)
+        self.notices_button = QPushButton("文书预览 / 打印(&N)…")
+        self.notices_button.setObjectName("noticePreview")
+        self.notices_button.setEnabled(False)
+        self.notices_button.clicked.connect(self.preview_notices)
+        top.addWidget(self.notices_button)
         top.addWidget(self.state)
         layout.addLayout(top)
         self.actions_bar = QHBoxLayout()
@@ -103,6 +108,9 @@ class DossierView(QWidget):
         self.state.setText(f"{dossier.state_label}　|　{MATTER_TYPE[dossier.matter_type]}　|　{dossier.subject}")
         self._fill_actions(dossier)
         self._fill_body(dossier)
+        has_notices = any(item.kind == "document" for item in dossier.catalogue)
+        self.notices_button.setEnabled(has_notices)
+        self.notices_button.setToolTip("" if has_notices else "该事项尚未出具文书")
         self.loaded.emit(dossier)
 
     # -- actions --------------------------------------------------------------------------------
@@ -153,6 +161,18 @@ class DossierView(QWidget):
         if d is None or action not in self.action_buttons or not self.action_buttons[action].isEnabled():
             return None
         dialog = run_step(self, self.ctx, d.id, action, d.state, self.choices)
+        self.dialog = dialog
+        return dialog
+
+    def preview_notices(self, document_id: uuid.UUID | None = None) -> QWidget | None:
+        """The matter's notices as on file (the newest first shown), to print or save as PDF."""
+        if self.dossier is None:
+            return None
+        from ui.dialogs.notice_preview import NoticePreviewDialog
+
+        dialog = NoticePreviewDialog(self.ctx, self.dossier.id, self, document_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
         self.dialog = dialog
         return dialog
 
