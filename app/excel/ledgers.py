@@ -339,7 +339,7 @@ def preview_ledger(uow: UnitOfWork, kind: LedgerKind, *, contacts: ContactFilter
     uow.actor.require(Permission.READ)
     columns, write = _SPECS[kind]
     f = _filters(uow, kind, contacts, matters)
-    ctx = _Ctx(uow, subject_names(uow.session), allows(uow.actor.role, Permission.READ_ACCUSATION), uow.today())
+    ctx = _Ctx(uow, subject_names(uow.session), uow.actor.may(Permission.READ_ACCUSATION), uow.today())
     source = _contact_rows(ctx, f) if isinstance(f, ContactFilter) else _matter_rows(ctx, f)
     rows = []
     for n, row in enumerate(source, start=1):

@@ -233,7 +233,9 @@ def notice_pdf(uow: UnitOfWork, workspace: Workspace, document_id: uuid.UUID) ->
         raise NotFound("notice_no_file", f"文书：{DOCUMENT_LABELS[DocumentKind(doc.kind)]}尚未生成文件，请先出具",
                        field="document_id")
     _guard_secret(uow, DocumentKind(doc.kind), doc.matter_id, doc.issued_by_id)
-    audit.record_access(uow, "print", "document", doc.id, kind=doc.kind, number=doc.number)
+    # Reading the file is viewing it (the preview); printing and saving a copy are recorded by
+    # notice_printing when they happen, with the printer or the path.
+    audit.record_access(uow, "open", "document", doc.id, kind=doc.kind, number=doc.number)
     try:
         return attachment_file(uow, workspace.attachments_dir, doc.file_id).read_bytes()
     except OSError as exc:

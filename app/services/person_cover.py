@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import func, select
 
 from app.domain.enums import MatterType
-from app.domain.permissions import Permission, allows
+from app.domain.permissions import Permission
 from app.errors import ValidationError
 from app.notices import forms
 from app.notices.render import render_pdf
@@ -31,7 +31,7 @@ MAX_LISTED_MATTERS = 12  # more than a cover line holds; the rest is counted
 def _matters_line(uow: UnitOfWork, person_id: uuid.UUID) -> str:
     query = (select(Matter.number).join(MatterPetitioner, MatterPetitioner.matter_id == Matter.id)
              .where(MatterPetitioner.person_id == person_id).order_by(Matter.registered_on, Matter.number))
-    if not allows(uow.actor.role, Permission.READ_ACCUSATION):
+    if not uow.actor.may(Permission.READ_ACCUSATION):
         query = query.where(Matter.matter_type != MatterType.ACCUSATION.value)
     numbers = list(uow.session.scalars(query))
     if not numbers:

@@ -30,7 +30,7 @@ def _rows(ws, actor, f: al.AuditFilter) -> list[al.AuditRow]:
 
 @pytest.fixture
 def trail(ws, admin, actors):
-    """A morning's work: a registration, a person edited, a dossier opened, a notice printed, logins."""
+    """A morning's work: a registration, a person edited, a dossier and a notice opened, logins."""
     clerk = actors[Role.RECEPTIONIST]
     matter_id = register(ws, clerk, "反映东风村道路破损", name="孙丽")
     with ws.write(clerk) as uow:
@@ -53,7 +53,7 @@ def test_rows_name_the_user_action_record_and_changed_fields(ws, admin, actors, 
     rows = _rows(ws, admin, al.AuditFilter())
     cells = [r.cells() for r in rows]
     assert cells[0][2:4] == ("jingban", "登录") and cells[1][2:4] == ("jingban", "登录失败")
-    assert [c[2:5] for c in cells[2:6]] == [("jiedai", "打印文书", "文书"), ("lingdao", "打开查看", "信访事项"),
+    assert [c[2:5] for c in cells[2:6]] == [("jiedai", "打开查看", "文书"), ("lingdao", "打开查看", "信访事项"),
                                             ("jiedai", "添加附件", "文书"), ("jiedai", "出具文书", "文书")]
     opened = rows[3]
     assert opened.entity.startswith("SX2026-") and opened.details == "内容已遮蔽：否"
