@@ -29,25 +29,37 @@ from app.errors import NotFound, StorageError, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.persons import live_person
+from app.settings import SPEC_BY_KEY
 from db.models import Attachment, Contact, Document, Matter
 
-MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = SPEC_BY_KEY["attachment_max_mb"].default * MB  # unless the office changes the setting
 MAX_NAME_LENGTH = 120
 CHUNK = 1024 * 1024
 INCOMING = ".incoming"
-# Programs and scripts Windows runs on a double-click (the brief's list plus their close relatives).
+# Programs, scripts, installers and shortcuts Windows (or a Linux desktop) runs or follows on a double-click.
 BLOCKED_SUFFIXES = frozenset({
     ".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi",
     ".pif", ".hta", ".jse", ".vbe", ".wsf", ".wsh", ".cpl", ".lnk", ".reg", ".dll", ".msp", ".scf",
+    ".vb", ".ws", ".wsc", ".sct", ".psm1", ".psd1", ".ps1xml", ".ps2", ".msh", ".mst", ".msc", ".inf", ".ins",
+    ".isp", ".jar", ".gadget", ".application", ".appref-ms", ".appx", ".appxbundle", ".msix", ".msixbundle",
+    ".xbap", ".chm", ".hlp", ".url", ".website", ".settingcontent-ms", ".sys", ".drv", ".ocx", ".sh", ".run",
+    ".desktop", ".py", ".pyw", ".apk",
 })
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
+# Windows PE ("MZ"), Linux ELF, macOS Mach-O (both byte orders, 32/64-bit, universal), Windows shortcut
+# (.lnk header), and any script with a "#!" interpreter line.
+EXECUTABLE_MAGIC = (
+    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe", b"L\x00\x00\x00\x01\x14\x02\x00", b"#!",
+)
 _SNIFF = (
     (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"), (b"%PDF-", "application/pdf"), (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
 # Names Windows reserves for devices, with any extension (CON.txt opens the console).
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in (*map(str, range(10)), "\u00b9", "\u00b2", "\u00b3")}
 _FORBIDDEN_CHARS = set('<>:"/\\|?*')
 # Which permission lets a user attach to which kind of record (any one of them suffices).
 ATTACH_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
@@ -135,13 +147,14 @@ def store_file(uow: UnitOfWork, attachments_dir: Path, source: Path | str, entit
     path = Path(source)
     name = safe_name(path.name)
     _check_name(name)
+    limit = max_bytes(uow)
     try:
         if path.is_dir():
             raise ValidationError("attachment_folder", f"附件：{name} 是文件夹，请选择文件", field="attachment")
         size = path.stat().st_size
-        _check_size(size, name)
+        _check_size(size, name, limit)
         with path.open("rb") as stream:
-            return _store(uow, attachments_dir, stream, name, entity_type, entity_id, note)
+            return _store(uow, attachments_dir, stream, name, entity_type, entity_id, note, limit)
     except OSError as exc:
         raise StorageError("attachment_read", f"附件：无法读取文件 {name}（{exc.strerror or exc}）",
                            field="attachment") from exc
@@ -152,26 +165,32 @@ def store_bytes(uow: UnitOfWork, attachments_dir: Path, data: bytes, name: str, 
     """Attach content held in memory (a pasted picture, a scanner's output)."""
     name = safe_name(name)
     _check_name(name)
-    _check_size(len(data), name)
-    return _store(uow, attachments_dir, io.BytesIO(data), name, entity_type, entity_id, note)
+    limit = max_bytes(uow)
+    _check_size(len(data), name, limit)
+    return _store(uow, attachments_dir, io.BytesIO(data), name, entity_type, entity_id, note, limit)
 
 
-def _check_size(size: int, name: str) -> None:
-    if size > MAX_BYTES:
+def max_bytes(uow: UnitOfWork) -> int:
+    """The office's size limit for one attached file (setting ``attachment_max_mb``, 50 MB unless changed)."""
+    return int(uow.setting("attachment_max_mb")) * MB
+
+
+def _check_size(size: int, name: str, limit: int) -> None:
+    if size > limit:
         raise ValidationError(
             "attachment_too_big",
-            f"附件：{name} 有 {size / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 的上限",
-            field="attachment", name=name, size=size)
+            f"附件：{name} 有 {size / MB:.1f} MB，超过 {limit // MB} MB 的上限（可在系统设置中调整）",
+            field="attachment", name=name, size=size, limit=limit)
     if size == 0:
         raise ValidationError("attachment_empty", f"附件：{name} 是空文件", field="attachment", name=name)
 
 
 def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, entity_type: str,
-           entity_id: uuid.UUID, note: str) -> AttachmentInfo:
+           entity_id: uuid.UUID, note: str, limit: int) -> AttachmentInfo:
     _require(uow, entity_type)
     note = clean_line(note, field="note", label="附件说明", max_length=100, required=False)
     owner = _owner_id(uow, entity_type, entity_id)
-    sha, size, head = _write_blob(attachments_dir, stream, name)
+    sha, size, head = _write_blob(attachments_dir, stream, name, limit)
     existing = uow.session.scalars(select(Attachment).where(
         Attachment.sha256 == sha, Attachment.entity_type == entity_type, Attachment.entity_id == owner)).first()
     if existing is not None:
@@ -186,7 +205,7 @@ def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, 
     return _info(row, attachments_dir)
 
 
-def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str) -> tuple[str, int, bytes]:
+def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str, limit: int) -> tuple[str, int, bytes]:
     """Copy the stream into the store while hashing it; returns (sha256, size, first bytes)."""
     incoming = attachments_dir / INCOMING
     temp = incoming / f"{uuid.uuid4().hex}.part"
@@ -201,11 +220,11 @@ def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str) -> tuple[str
                         raise ValidationError("attachment_executable",
                                               f"附件：{name} 是可执行程序，不能添加", field="attachment", name=name)
                 size += len(chunk)
-                if size > MAX_BYTES:  # the file grew after it was measured
-                    _check_size(size, name)
+                if size > limit:  # the file grew after it was measured
+                    _check_size(size, name, limit)
                 digest.update(chunk)
                 out.write(chunk)
-        _check_size(size, name)
+        _check_size(size, name, limit)
         sha = digest.hexdigest()
         final = blob_path(attachments_dir, sha)
         if not (final.is_file() and final.stat().st_size == size):
