@@ -27,7 +27,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import commands_notice, commands_query, commands_report, commands_setup
+    from app.cli import commands_notice, commands_query, commands_report, commands_security, commands_setup
 
     common = _common()
     parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_query.register(sub, common)
     commands_report.register(sub, common)
     commands_notice.register(sub, common)
+    commands_security.register(sub, common)
     return parser
 
 

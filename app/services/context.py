@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.crypto import Keyring
 from app.domain.calendar import CountingRule, DayUnit, WorkCalendar, default_table
 from app.domain.enums import Role
 from app.domain.permissions import Permission, require
@@ -47,6 +48,8 @@ class UnitOfWork:
     actor: Actor
     clock: LocalClock = system_clock
     _settings: dict[str, Any] = field(default_factory=dict)
+    # The workspace's keyring: unlocked while a user holding the attachments' key is logged in.
+    keyring: Keyring = field(default_factory=Keyring)
 
     @property
     def office_id(self) -> uuid.UUID:

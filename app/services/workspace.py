@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,9 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from app.crypto import Keyring
 from app.domain.enums import Role
 from app.errors import NotFound, StorageError
-from app.paths import ATTACHMENTS_DIR, default_database_url, resolve_data_dir
+from app.paths import ATTACHMENTS_DIR, VIEWING_DIR, default_database_url, resolve_data_dir
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
 from db.engine import Database
@@ -27,6 +29,7 @@ class Workspace:
         self.database = database
         self.data_dir = data_dir
         self.clock = clock
+        self.keyring = Keyring()  # unlocked at login (app/services/data_keys.py)
 
     @classmethod
     def open(
@@ -49,13 +52,26 @@ class Workspace:
                 migrate.upgrade(database.engine)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
-        return cls(database, folder, clock)
+        workspace = cls(database, folder, clock)
+        workspace.clear_viewing()  # copies left by a crash
+        return workspace
 
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / ATTACHMENTS_DIR
 
+    @property
+    def viewing_dir(self) -> Path:
+        return self.data_dir / VIEWING_DIR
+
+    def clear_viewing(self) -> None:
+        """Delete the decrypted copies made for viewers (a file a viewer still holds open on Windows
+        stays until the next start)."""
+        shutil.rmtree(self.viewing_dir, ignore_errors=True)
+
     def close(self) -> None:
+        self.keyring.lock()
+        self.clear_viewing()
         self.database.dispose()
 
     @contextmanager
@@ -63,7 +79,7 @@ class Workspace:
         """One use case that writes: everything it did is committed together or not at all."""
         try:
             with self.database.write() as session:
-                yield UnitOfWork(session, actor, self.clock)
+                yield UnitOfWork(session, actor, self.clock, keyring=self.keyring)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
@@ -71,7 +87,7 @@ class Workspace:
     def read(self, actor: Actor) -> Iterator[UnitOfWork]:
         try:
             with self.database.read() as session:
-                yield UnitOfWork(session, actor, self.clock)
+                yield UnitOfWork(session, actor, self.clock, keyring=self.keyring)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
