@@ -1,6 +1,6 @@
 """Benchmark crash safety: 200 SIGKILLs at random moments during the program's real writes.
 
-    .venv/bin/python bench/bench_crash.py [--kills 200] [--seed 1] [--max-delay 1.0] [--keep DIR]
+    .venv/bin/python bench/bench_crash.py [--kills 200] [--seed 1] [--max-writes 12] [--max-delay 0.15] [--keep DIR]
 
 A child process registers contacts, repeat contacts and accepts matters with their notice PDFs on a real
 SQLite file (WAL) and journals each write after its commit; the parent kills it with SIGKILL at a random
@@ -28,7 +28,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--max-delay", type=float, default=1.0, help="longest wait before a kill (seconds)")
+    parser.add_argument("--max-writes", type=int, default=12, help="most writes a child makes before its kill")
+    parser.add_argument("--max-delay", type=float, default=0.15, help="longest wait after those writes (seconds)")
     parser.add_argument("--keep", type=Path, help="data folder to use and keep (default: a temporary one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-crash-") as scratch:
@@ -41,7 +42,8 @@ def main() -> int:
                 print(f"  {report.kills} kills, {report.committed} writes, lost {len(report.lost)}, "
                       f"corrupt {len(report.corrupt)}", flush=True)
 
-        report = harness.run_kills(folder, args.kills, seed=args.seed, max_delay=args.max_delay, on_kill=progress)
+        report = harness.run_kills(folder, args.kills, seed=args.seed, max_writes=args.max_writes,
+                                   max_delay=args.max_delay, on_kill=progress)
         elapsed = time.perf_counter() - started
     print(f"\nPython {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.machine()}, "
           f"{elapsed:.0f} s in all\n")

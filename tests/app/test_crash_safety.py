@@ -31,17 +31,17 @@ def data_dir(template_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_twenty_kills_lose_and_corrupt_nothing(data_dir):
-    report = harness.run_kills(data_dir, 20, seed=7, max_delay=0.6)
+    report = harness.run_kills(data_dir, 20, seed=7, min_writes=3)
     assert report.kills == 20
     assert report.lost == [] and report.corrupt == []
-    # The kills landed among real writes of every kind, not before the first one.
-    assert report.committed >= 100
+    # Each kill waited for at least 3 of its child's writes: they landed among real writes of every kind.
+    assert report.committed >= 60
     assert {"register", "repeat", "accept"} <= set(report.writes)
 
 
 def test_the_checks_catch_a_lost_and_a_torn_write(data_dir):
     """The verification itself: a journalled write that is not there, or differs, is reported."""
-    harness.run_kills(data_dir, 1, seed=3, min_delay=0.3, max_delay=0.5)
+    harness.run_kills(data_dir, 1, seed=3, min_writes=3)
     first = next(r for r in harness.journalled(data_dir) if r["kind"] == "register")
     with (data_dir / harness.JOURNAL).open("a", encoding="utf-8") as journal:
         journal.write(json.dumps({**first, "kind": "repeat", "contact": str(uuid.uuid4())}) + "\n")

@@ -7,7 +7,8 @@ PDF as an attachment). Only after ``ws.write`` has committed does it append one 
 file naming what it wrote: one ``os.write`` of a short line to an ``O_APPEND`` file, so a line is either
 in the file whole or not at all, and it survives the kill (the kernel holds it, not the process).
 
-The parent starts a child, waits until it is writing, kills it at a random moment, then reopens the
+The parent starts a child, lets it make a random number of writes, kills it a random moment later (so
+kills land anywhere in a unit of work: before, inside, during or right after its commit), then reopens the
 database and checks: ``PRAGMA integrity_check``, ``xinfang check`` (``run_checks``: foreign keys, audit
 chain, attachment hashes, notices and deadlines), gap-free numbers, and that every journalled write is
 present and complete. A write that committed but was killed before its line was written may be present
@@ -25,11 +26,13 @@ import statistics
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from app.domain.enums import Channel, DocumentKind, MatterState, MatterType
 from app.services import matter_steps as st, notices
@@ -77,7 +80,6 @@ def child_main(data_dir: str, seed: int) -> None:
     with ws.read(actor) as uow:
         registered = list(uow.session.scalars(select(Matter.id).where(Matter.state == MatterState.REGISTERED.value)))
         mine = list(uow.session.scalars(select(Matter.id)))
-    _warm_up(ws, actor, registered)
     _journal(fd, {"kind": READY, "pid": os.getpid()})
     serial = 0
     while True:
@@ -117,28 +119,6 @@ def child_main(data_dir: str, seed: int) -> None:
             mine.append(done.matter_id)
 
 
-class _WarmUpDone(Exception):
-    """Raised inside a unit of work to roll back the warm-up writes."""
-
-
-def _warm_up(ws: Workspace, actor: object, registered: list[uuid.UUID]) -> None:
-    """One registration and one accepted notice, rolled back: loads fonts, pinyin tables and SQL caches,
-    so kills land in writes rather than in start-up (and the rollback path is exercised each time)."""
-    started = time.perf_counter()
-    try:
-        with ws.write(actor) as uow:  # type: ignore[arg-type]
-            done = register_contact(uow, NewContact(
-                channel=Channel.VISIT, contact_at=datetime.combine(FIRST_DAY, dtime(9, 0)), content="预热",
-                persons=(PersonInput(name="预热人"),), subject_code=SUBJECTS[0], matter_type=MatterType.CLAIM,
-                new_matter=True, new_matter_reason="预热"))
-            notices.perform_step(uow, ws, done.matter_id, st.Accept(on=ACCEPT_ON))
-            raise _WarmUpDone
-    except _WarmUpDone:
-        pass
-    if os.environ.get("CRASH_HARNESS_DEBUG"):
-        print(f"warm-up {time.perf_counter() - started:.2f} s", flush=True)
-
-
 # ---------------------------------------------------------------- parent side
 
 
@@ -170,21 +150,22 @@ class CrashReport:
 
 def _context() -> multiprocessing.context.ForkServerContext:
     ctx = multiprocessing.get_context("forkserver")
-    # The server imports the program once; every child forks from it ready to write.
-    ctx.set_forkserver_preload([__name__])
+    # The server imports the program (and loads its tables and fonts) once; children fork from it.
+    ctx.set_forkserver_preload([__name__, "tests.support.crash_warm"])
     return ctx
 
 
-def _wait_ready(journal: Path, offset: int, process: multiprocessing.process.BaseProcess,
-                timeout: float = 60.0) -> None:
+def _wait_for_lines(journal: Path, offset: int, process: multiprocessing.process.BaseProcess, lines: int,
+                   timeout: float = 120.0) -> None:
+    """Until this child's part of the journal holds ``lines`` lines (its "ready" line included)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if journal.exists() and f'"kind": "{READY}"' in journal.read_text(encoding="utf-8")[offset:]:
+        if journal.exists() and journal.read_text(encoding="utf-8")[offset:].count("\n") >= lines:
             return
         if not process.is_alive():
             raise RuntimeError(f"crash harness child exited early with code {process.exitcode}")
-        time.sleep(0.01)
-    raise RuntimeError("crash harness child did not start writing in time")
+        time.sleep(0.005)
+    raise RuntimeError("crash harness child did not write in time")
 
 
 def prepare(data_dir: Path) -> None:
@@ -200,9 +181,14 @@ def prepare(data_dir: Path) -> None:
         ws.close()
 
 
-def run_kills(data_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 1.0, min_delay: float = 0.0,
-              on_kill: object = None) -> CrashReport:
-    """Kill a writing child ``kills`` times, verifying the database after each kill."""
+def run_kills(data_dir: Path, kills: int, *, seed: int = 1, min_writes: int = 0, max_writes: int = 12,
+              max_delay: float = 0.15,
+              on_kill: Callable[[CrashReport], None] | None = None) -> CrashReport:
+    """Kill a writing child ``kills`` times, verifying the database after each kill.
+
+    Each kill comes after a random number of this child's writes (``min_writes`` to ``max_writes``) plus a random
+    delay (0 to ``max_delay`` seconds): counting writes keeps the number of writes per kill the same
+    on a loaded machine, the delay spreads the kills over every moment of a write and its commit."""
     rng = random.Random(seed)
     ctx = _context()
     journal = data_dir / JOURNAL
@@ -211,8 +197,8 @@ def run_kills(data_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 1
         offset = len(journal.read_text(encoding="utf-8")) if journal.exists() else 0
         child = ctx.Process(target=child_main, args=(str(data_dir), seed * 100_000 + round_), daemon=True)
         child.start()
-        _wait_ready(journal, offset, child)
-        time.sleep(rng.uniform(min_delay, max_delay))
+        _wait_for_lines(journal, offset, child, 1 + rng.randint(min_writes, max_writes))
+        time.sleep(rng.uniform(0.0, max_delay))
         if not child.is_alive():
             raise RuntimeError(f"crash harness child died by itself with code {child.exitcode}")
         os.kill(child.pid or 0, signal.SIGKILL)
@@ -220,7 +206,7 @@ def run_kills(data_dir: Path, kills: int, *, seed: int = 1, max_delay: float = 1
         assert child.exitcode == -signal.SIGKILL
         report.kills += 1
         verify(data_dir, report)
-        if callable(on_kill):
+        if on_kill is not None:
             on_kill(report)
     return report
 
@@ -262,23 +248,22 @@ def verify(data_dir: Path, report: CrashReport) -> None:
         ws.close()
 
 
-def _gap_free_numbers(session: object) -> list[str]:
+def _gap_free_numbers(session: Session) -> list[str]:
     problems = []
     for model, label in ((Contact, "contact"), (Matter, "matter")):
-        numbers = sorted(int(n.rsplit("-", 1)[-1]) for n in session.scalars(select(model.number)))  # type: ignore[attr-defined]
+        numbers = sorted(int(n.rsplit("-", 1)[-1]) for n in session.scalars(select(model.number)))
         if numbers != list(range(1, len(numbers) + 1)):
             problems.append(f"{label} numbers not gap-free: {numbers[:5]}…{numbers[-5:]}")
-    seqs = sorted(s for s in session.scalars(select(Document.series_seq).where(  # type: ignore[attr-defined]
-        Document.kind == DocumentKind.ACCEPTANCE.value)))
+    seqs = sorted(s for s in session.scalars(select(Document.series_seq).where(
+        Document.kind == DocumentKind.ACCEPTANCE.value)) if s is not None)
     if seqs != list(range(1, len(seqs) + 1)):
         problems.append(f"acceptance notice numbers not gap-free: {seqs[:5]}…{seqs[-5:]}")
     return problems
 
 
-def _check_record(session: object, ws: Workspace, record: dict[str, str]) -> str | None:
+def _check_record(session: Session, ws: Workspace, record: dict[str, str]) -> str | None:
     """None when the journalled write is present and whole; else what is wrong ("missing …" = lost)."""
-    get = session.get  # type: ignore[attr-defined]
-    scalar = session.scalar  # type: ignore[attr-defined]
+    get, scalar = session.get, session.scalar
     kind = record["kind"]
     if kind in ("register", "repeat"):
         contact = get(Contact, uuid.UUID(record["contact"]))
