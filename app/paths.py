@@ -9,6 +9,8 @@ APP_NAME = "xinfang-desk"
 DATA_DIR_ENV = "XINFANG_DATA_DIR"
 DATABASE_FILE = "xinfang.db"
 ATTACHMENTS_DIR = "attachments"
+# Plain copies of attachments handed to an external viewer; emptied when a workspace opens and closes.
+VIEWING_DIR = "viewing"
 
 
 def default_data_dir() -> Path:

@@ -38,5 +38,6 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("office_phone", "", "联系电话（印在告知书的附注中）"),
     SettingSpec("review_body", "", "复查机关（答复意见书告知的复查申请机关；空则用上级部门）"),
     SettingSpec("archive_retention", "30年", "信访档案默认保管期限（永久 / 30年 / 10年）"),
+    SettingSpec("attachment_max_mb", 50, "单个附件大小上限（MB）"),
 )
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}

@@ -29,7 +29,7 @@ def _common() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (
         commands_audit, commands_backup, commands_leader, commands_notice, commands_query, commands_report,
-        commands_setup, commands_sync,
+        commands_security, commands_setup, commands_sync,
     )
 
     common = _common()
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_sync.register(sub, common)
     commands_audit.register(sub, common)
     commands_leader.register(sub, common)
+    commands_security.register(sub, common)
     return parser
 
 

@@ -4,6 +4,11 @@ The database row keeps the original name, size, type and the record it belongs t
 disk is named only by its hash, so the same scan attached twice is stored once and a file name can
 never reach outside the folder. Executables are refused by name and by content, and a file missing
 on disk is reported (``present=False`` / StorageError), never a crash.
+
+Once encryption is on (app/services/data_keys.py), files attached to persons, contacts and matters are
+stored sealed (``<sha256>.xfe``, app/crypto.py) and read back only with the key unlocked at login.
+The program's own notice PDFs stay plain: everything they say is in the database already, and the
+command line re-prints them without a login.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import hashlib
 import io
 import mimetypes
 import os
-import shutil
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -23,31 +27,47 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
+from app import crypto
 from app.domain.permissions import Permission, allows, require
 from app.domain.text import clean_line
 from app.errors import NotFound, StorageError, ValidationError
-from app.services import audit, secrecy
+from app.services import audit, data_keys, secrecy
 from app.services.context import UnitOfWork
 from app.services.persons import live_person
+from app.settings import SPEC_BY_KEY
 from db.models import Attachment, Contact, Document, Matter
 
-MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = SPEC_BY_KEY["attachment_max_mb"].default * MB  # unless the office changes the setting
 MAX_NAME_LENGTH = 120
 CHUNK = 1024 * 1024
 INCOMING = ".incoming"
-# Programs and scripts Windows runs on a double-click (the brief's list plus their close relatives).
+SEALED_SUFFIX = ".xfe"
+# The program's own notices stay plain (see the module docstring).
+PLAIN_ENTITY = "document"
+# Programs, scripts, installers and shortcuts Windows (or a Linux desktop) runs or follows on a double-click.
 BLOCKED_SUFFIXES = frozenset({
     ".exe", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi",
     ".pif", ".hta", ".jse", ".vbe", ".wsf", ".wsh", ".cpl", ".lnk", ".reg", ".dll", ".msp", ".scf",
+    ".vb", ".ws", ".wsc", ".sct", ".psm1", ".psd1", ".ps1xml", ".ps2", ".msh", ".mst", ".msc", ".inf", ".ins",
+    ".isp", ".jar", ".gadget", ".application", ".appref-ms", ".appx", ".appxbundle", ".msix", ".msixbundle",
+    ".xbap", ".chm", ".hlp", ".url", ".website", ".settingcontent-ms", ".sys", ".drv", ".ocx", ".sh", ".run",
+    ".desktop", ".py", ".pyw", ".apk",
 })
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF")
+# Windows PE ("MZ"), Linux ELF, macOS Mach-O (both byte orders, 32/64-bit, universal), Windows shortcut
+# (.lnk header), and any script with a "#!" interpreter line.
+EXECUTABLE_MAGIC = (
+    b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe", b"L\x00\x00\x00\x01\x14\x02\x00", b"#!",
+)
 _SNIFF = (
     (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"), (b"%PDF-", "application/pdf"), (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
 # Names Windows reserves for devices, with any extension (CON.txt opens the console).
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in (*map(str, range(10)), "\u00b9", "\u00b2", "\u00b3")}
 _FORBIDDEN_CHARS = set('<>:"/\\|?*')
 # Which permission lets a user attach to which kind of record (any one of them suffices).
 ATTACH_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
@@ -81,9 +101,18 @@ class AttachmentInfo:
         return self.mime == "application/pdf"
 
 
-def blob_path(attachments_dir: Path, sha256: str) -> Path:
+def stored_name(sha256: str, encrypted: bool = False) -> str:
+    """The file name a stored file has: its content's hash, plus the sealed suffix when encrypted."""
+    return sha256 + SEALED_SUFFIX if encrypted else sha256
+
+
+def blob_path(attachments_dir: Path, sha256: str, encrypted: bool = False) -> Path:
     """Where a file with this hash lives (the layout ``xinfang check`` verifies)."""
-    return attachments_dir / sha256[:2] / sha256
+    return attachments_dir / sha256[:2] / stored_name(sha256, encrypted)
+
+
+def stored_path(attachments_dir: Path, row: Attachment) -> Path:
+    return blob_path(attachments_dir, row.sha256, row.encrypted)
 
 
 def safe_name(raw: str) -> str:
@@ -135,13 +164,14 @@ def store_file(uow: UnitOfWork, attachments_dir: Path, source: Path | str, entit
     path = Path(source)
     name = safe_name(path.name)
     _check_name(name)
+    limit = max_bytes(uow)
     try:
         if path.is_dir():
             raise ValidationError("attachment_folder", f"附件：{name} 是文件夹，请选择文件", field="attachment")
         size = path.stat().st_size
-        _check_size(size, name)
+        _check_size(size, name, limit)
         with path.open("rb") as stream:
-            return _store(uow, attachments_dir, stream, name, entity_type, entity_id, note)
+            return _store(uow, attachments_dir, stream, name, entity_type, entity_id, note, limit)
     except OSError as exc:
         raise StorageError("attachment_read", f"附件：无法读取文件 {name}（{exc.strerror or exc}）",
                            field="attachment") from exc
@@ -152,33 +182,41 @@ def store_bytes(uow: UnitOfWork, attachments_dir: Path, data: bytes, name: str, 
     """Attach content held in memory (a pasted picture, a scanner's output)."""
     name = safe_name(name)
     _check_name(name)
-    _check_size(len(data), name)
-    return _store(uow, attachments_dir, io.BytesIO(data), name, entity_type, entity_id, note)
+    limit = max_bytes(uow)
+    _check_size(len(data), name, limit)
+    return _store(uow, attachments_dir, io.BytesIO(data), name, entity_type, entity_id, note, limit)
 
 
-def _check_size(size: int, name: str) -> None:
-    if size > MAX_BYTES:
+def max_bytes(uow: UnitOfWork) -> int:
+    """The office's size limit for one attached file (setting ``attachment_max_mb``, 50 MB unless changed)."""
+    return int(uow.setting("attachment_max_mb")) * MB
+
+
+def _check_size(size: int, name: str, limit: int) -> None:
+    if size > limit:
         raise ValidationError(
             "attachment_too_big",
-            f"附件：{name} 有 {size / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 的上限",
-            field="attachment", name=name, size=size)
+            f"附件：{name} 有 {size / MB:.1f} MB，超过 {limit // MB} MB 的上限（可在系统设置中调整）",
+            field="attachment", name=name, size=size, limit=limit)
     if size == 0:
         raise ValidationError("attachment_empty", f"附件：{name} 是空文件", field="attachment", name=name)
 
 
 def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, entity_type: str,
-           entity_id: uuid.UUID, note: str) -> AttachmentInfo:
+           entity_id: uuid.UUID, note: str, limit: int) -> AttachmentInfo:
     _require(uow, entity_type)
     note = clean_line(note, field="note", label="附件说明", max_length=100, required=False)
     owner = _owner_id(uow, entity_type, entity_id)
-    sha, size, head = _write_blob(attachments_dir, stream, name)
+    seal_for = None if entity_type == PLAIN_ENTITY else data_keys.public_key(uow)
+    sha, size, head = _write_blob(attachments_dir, stream, name, limit, seal_for)
     existing = uow.session.scalars(select(Attachment).where(
         Attachment.sha256 == sha, Attachment.entity_type == entity_type, Attachment.entity_id == owner)).first()
     if existing is not None:
         return _info(existing, attachments_dir)
     mime = _mime(head, name)
     row = Attachment(id=uuid.uuid4(), office_id=uow.office_id, sha256=sha, original_name=name, size=size,
-                     mime=mime, entity_type=entity_type, entity_id=owner, note=note)
+                     mime=mime, entity_type=entity_type, entity_id=owner, note=note,
+                     encrypted=seal_for is not None)
     uow.session.add(row)
     uow.session.flush()
     audit.record(uow, "attach", entity_type, owner,
@@ -186,14 +224,17 @@ def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, 
     return _info(row, attachments_dir)
 
 
-def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str) -> tuple[str, int, bytes]:
-    """Copy the stream into the store while hashing it; returns (sha256, size, first bytes)."""
+def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str, limit: int,
+                seal_for: bytes | None) -> tuple[str, int, bytes]:
+    """Copy the stream into the store while hashing it (sealing it for ``seal_for``, the office's
+    public key, when given); returns (sha256 of the plain content, size, first bytes)."""
     incoming = attachments_dir / INCOMING
     temp = incoming / f"{uuid.uuid4().hex}.part"
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         incoming.mkdir(parents=True, exist_ok=True)
         with temp.open("wb") as out:
+            sink = crypto.SealingWriter(out, seal_for) if seal_for is not None else None
             while chunk := stream.read(CHUNK):
                 if not head:
                     head = chunk[:16]
@@ -201,14 +242,16 @@ def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str) -> tuple[str
                         raise ValidationError("attachment_executable",
                                               f"附件：{name} 是可执行程序，不能添加", field="attachment", name=name)
                 size += len(chunk)
-                if size > MAX_BYTES:  # the file grew after it was measured
-                    _check_size(size, name)
+                if size > limit:  # the file grew after it was measured
+                    _check_size(size, name, limit)
                 digest.update(chunk)
-                out.write(chunk)
-        _check_size(size, name)
+                (sink or out).write(chunk)
+            if sink is not None:
+                sink.close()
+        _check_size(size, name, limit)
         sha = digest.hexdigest()
-        final = blob_path(attachments_dir, sha)
-        if not (final.is_file() and final.stat().st_size == size):
+        final = blob_path(attachments_dir, sha, seal_for is not None)
+        if not (final.is_file() and final.stat().st_size == (crypto.sealed_size(size) if seal_for else size)):
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp, final)
         return sha, size, head
@@ -230,8 +273,7 @@ def _mime(head: bytes, name: str) -> str:
 
 def _info(row: Attachment, attachments_dir: Path) -> AttachmentInfo:
     return AttachmentInfo(row.id, row.sha256, row.original_name, row.size, row.mime, row.entity_type,
-                          row.entity_id, row.created_at, row.note,
-                          blob_path(attachments_dir, row.sha256).is_file())
+                          row.entity_id, row.created_at, row.note, stored_path(attachments_dir, row).is_file())
 
 
 def list_attachments(uow: UnitOfWork, attachments_dir: Path,
@@ -258,10 +300,11 @@ def _row(uow: UnitOfWork, attachment_id: uuid.UUID) -> Attachment:
 
 
 def attachment_file(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UUID) -> Path:
-    """The stored file; a file gone from disk is a StorageError naming it."""
+    """The stored file (sealed when ``encrypted``: use ``attachment_bytes`` or ``viewable_copy`` to read
+    it); a file gone from disk is a StorageError naming it."""
     uow.actor.require(Permission.READ)
     row = _row(uow, attachment_id)
-    path = blob_path(attachments_dir, row.sha256)
+    path = stored_path(attachments_dir, row)
     if not path.is_file():
         raise StorageError("attachment_missing",
                            f"附件缺失：{row.original_name} 的文件不在附件文件夹中（可从备份恢复，或运行数据检查）",
@@ -269,8 +312,34 @@ def attachment_file(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.
     return path
 
 
+def _plain_chunks(uow: UnitOfWork, source: Path, row: Attachment) -> Iterable[bytes]:
+    with source.open("rb") as stream:
+        if not row.encrypted:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+            return
+        try:
+            yield from crypto.open_sealed(stream, data_keys.require_key(uow.keyring))
+        except crypto.SealError:
+            raise StorageError("attachment_damaged",
+                               f"附件：{row.original_name} 无法解密（文件已损坏或被改动，可从备份恢复）",
+                               field="attachment", name=row.original_name) from None
+
+
+def attachment_bytes(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UUID) -> bytes:
+    """The file's content (decrypted when stored sealed)."""
+    source = attachment_file(uow, attachments_dir, attachment_id)
+    row = _row(uow, attachment_id)
+    try:
+        return b"".join(_plain_chunks(uow, source, row))
+    except OSError as exc:
+        raise StorageError("attachment_read", f"附件：无法读取 {row.original_name}（{exc.strerror or exc}）",
+                           field="attachment") from exc
+
+
 def viewable_copy(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UUID, target_dir: Path) -> Path:
-    """A copy under its original name (the store has no extensions, which viewers need)."""
+    """A copy under its original name (the store has no extensions, which viewers need), decrypted:
+    a viewer needs a plain file, so ``target_dir`` should be a folder the program empties."""
     source = attachment_file(uow, attachments_dir, attachment_id)
     row = _row(uow, attachment_id)
     secrecy.require_content_access(uow, row.entity_type, row.entity_id, "附件")
@@ -279,11 +348,58 @@ def viewable_copy(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UU
     try:
         if not (target.is_file() and target.stat().st_size == row.size):
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            temp = target.with_name(target.name + ".part")
+            with temp.open("wb") as out:
+                for chunk in _plain_chunks(uow, source, row):
+                    out.write(chunk)
+            os.replace(temp, target)
     except OSError as exc:
         raise StorageError("attachment_copy", f"附件：无法打开 {row.original_name}（{exc.strerror or exc}）",
                            field="attachment") from exc
     return target
+
+
+def seal_stored(uow: UnitOfWork, attachments_dir: Path, public: bytes) -> tuple[int, list[Path]]:
+    """Seal every plain attachment but the program's notices (encryption just turned on); returns how
+    many rows were sealed and the plain files nobody reads any more (delete them after the commit)."""
+    rows = uow.session.scalars(select(Attachment).where(
+        ~Attachment.encrypted, Attachment.entity_type != PLAIN_ENTITY)).all()
+    for row in rows:
+        plain = blob_path(attachments_dir, row.sha256)
+        sealed = blob_path(attachments_dir, row.sha256, True)
+        if not plain.is_file():
+            continue  # reported as missing by the check; nothing to seal
+        if not (sealed.is_file() and sealed.stat().st_size == crypto.sealed_size(row.size)):
+            with plain.open("rb") as stream:
+                _write_blob(attachments_dir, stream, row.original_name, max(row.size, 1), public)
+        row.encrypted = True
+    uow.session.flush()
+    still_plain = set(uow.session.scalars(select(Attachment.sha256).where(~Attachment.encrypted)))
+    leftovers = {blob_path(attachments_dir, r.sha256) for r in rows if r.sha256 not in still_plain}
+    return len(rows), sorted(p for p in leftovers if p.is_file())
+
+
+def verify_stored(attachments_dir: Path, row: Attachment, keyring: crypto.Keyring) -> str | None:
+    """What is wrong with the stored file of ``row`` (None: nothing). A sealed file is decrypted and
+    hashed when the key is unlocked; without the key its header and exact length are checked."""
+    path = stored_path(attachments_dir, row)
+    if not path.is_file():
+        return "attachment_missing"
+    if not row.encrypted:
+        return None if hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256 else "attachment_hash"
+    if not keyring.unlocked:
+        with path.open("rb") as stream:
+            header = stream.read(len(crypto.MAGIC))
+        intact = header == crypto.MAGIC and path.stat().st_size == crypto.sealed_size(row.size)
+        return None if intact else "attachment_hash"
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for chunk in crypto.open_sealed(stream, keyring.private()):
+                digest.update(chunk)
+    except crypto.SealError:
+        return "attachment_hash"
+    return None if digest.hexdigest() == row.sha256 else "attachment_hash"
 
 
 def remove_attachment(uow: UnitOfWork, attachment_id: uuid.UUID) -> None:

@@ -30,7 +30,7 @@ from app.domain.permissions import Permission
 from app.domain.rotation import Tier, plan_rotation
 from app.errors import StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
-from app.services.attachments import blob_path
+from app.services.attachments import blob_path, stored_name
 from app.services.backup_files import (
     copy_hashed, fsync_file, link_or_copy, publish, remove_tree, sha256_of, write_durably,
 )
@@ -166,20 +166,27 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
         stored: dict[str, int] = {}
         missing: list[str] = []
         damaged: list[str] = []
-        for done, sha in enumerate(shas, start=1):
-            source = blob_path(attachments, sha)
-            target = blob_path(partial / ATTACHMENTS_DIR, sha)
-            earlier = blob_path(previous / ATTACHMENTS_DIR, sha) if previous else None
+        sealed_hashes: dict[str, str] = {}
+        for done, (sha, sealed) in enumerate(shas, start=1):
+            name = stored_name(sha, sealed)
+            source = blob_path(attachments, sha, sealed)
+            target = blob_path(partial / ATTACHMENTS_DIR, sha, sealed)
+            earlier = blob_path(previous / ATTACHMENTS_DIR, sha, sealed) if previous else None
             if not source.is_file():
-                missing.append(sha)
+                missing.append(name)
+            elif sealed:
+                # A sealed file's name is the hash of its plain content: record what its stored bytes
+                # hash to, so restore and the mirror can verify the copy without the key.
+                sealed_hashes[name] = copy_hashed(source, target)
+                stored[name] = target.stat().st_size
             elif earlier is not None and earlier.is_file() and earlier.stat().st_size == source.stat().st_size:
                 link_or_copy(earlier, target)
-                stored[sha] = source.stat().st_size
+                stored[name] = source.stat().st_size
             elif copy_hashed(source, target) == sha:
-                stored[sha] = target.stat().st_size
+                stored[name] = target.stat().st_size
             else:
                 target.unlink()
-                damaged.append(sha)
+                damaged.append(name)
             if progress is not None:
                 progress(done, len(shas))
             if cancelled is not None and cancelled():
@@ -189,7 +196,8 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
             "created_at": now.isoformat(timespec="seconds"), "reason": reason.value,
             "alembic_revision": revision,
             "database": {"file": DATABASE_FILE, "sha256": db_hash, "size": db_size},
-            "attachments": stored, "missing_attachments": missing, "damaged_attachments": damaged,
+            "attachments": stored, "sealed_hashes": sealed_hashes,
+            "missing_attachments": missing, "damaged_attachments": damaged,
         }
         write_durably(partial / MANIFEST_FILE,
                       json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -202,7 +210,15 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
     return info, tuple(missing), tuple(damaged)
 
 
-def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[str]]:
+def _stored_files(connection: sqlite3.Connection) -> list[tuple[str, bool]]:
+    """(hash, sealed) of every stored file; databases from before revision 0009 have no sealed ones."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(attachment)")}
+    sealed = "encrypted" if "encrypted" in columns else "0"
+    return [(sha, bool(flag)) for sha, flag in connection.execute(
+        f"SELECT DISTINCT sha256, {sealed} FROM attachment ORDER BY 1, 2")]
+
+
+def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[tuple[str, bool]]]:
     """A consistent copy while the program may be writing (WAL readers never block writers)."""
     source = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)
     target = sqlite3.connect(copy)
@@ -212,7 +228,7 @@ def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[str]]:
         target.execute("PRAGMA journal_mode = DELETE")
         revision = _scalar(target, "SELECT version_num FROM alembic_version")
         try:
-            shas = [row[0] for row in target.execute("SELECT DISTINCT sha256 FROM attachment ORDER BY 1")]
+            shas = _stored_files(target)
         except sqlite3.OperationalError:  # a database from before its first migration has no tables
             shas = []
     finally:
@@ -317,7 +333,9 @@ def backed_up_today(root: Path, now: datetime) -> bool:
 def _expected_hashes(backup: Path) -> dict[Path, str]:
     """What each file of a backup must hash to: the manifest's database hash, attachments by name."""
     manifest = read_manifest(backup) or {}
-    expected = {Path(ATTACHMENTS_DIR) / sha[:2] / sha: sha for sha in manifest.get("attachments", {})}  # type: ignore[union-attr]
+    sealed = manifest.get("sealed_hashes") or {}
+    expected = {Path(ATTACHMENTS_DIR) / name[:2] / name: sealed.get(name, name)  # type: ignore[union-attr]
+                for name in manifest.get("attachments", {})}  # type: ignore[union-attr]
     database = manifest.get("database")
     if isinstance(database, dict):
         expected[Path(DATABASE_FILE)] = str(database.get("sha256"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,6 +12,7 @@ from sqlalchemy.exc import DatabaseError
 from app.domain.deadlines import compute_clocks
 from app.domain.enums import Decision, DocumentKind, MatterState
 from app.domain.permissions import Permission
+from app.services.attachments import verify_stored
 from app.services.audit import GENESIS, event_hash
 from app.services.context import UnitOfWork
 from app.services.matters import dates_of
@@ -89,13 +89,11 @@ def _audit_chain(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
 
 def _attachments(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
     for att in uow.session.scalars(select(Attachment).execution_options(yield_per=BATCH)):
-        path = workspace.attachments_dir / att.sha256[:2] / att.sha256
-        if not path.is_file():
-            yield Finding(Severity.ERROR, "attachment_missing", f"附件缺失：{att.original_name}（{att.sha256[:12]}…）")
-            continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != att.sha256:
-            yield Finding(Severity.ERROR, "attachment_hash", f"附件内容与登记的哈希不符：{att.original_name}")
+        problem = verify_stored(workspace.attachments_dir, att, uow.keyring)
+        if problem == "attachment_missing":
+            yield Finding(Severity.ERROR, problem, f"附件缺失：{att.original_name}（{att.sha256[:12]}…）")
+        elif problem is not None:
+            yield Finding(Severity.ERROR, problem, f"附件内容与登记的哈希不符：{att.original_name}")
 
 
 def _matter_invariants(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:

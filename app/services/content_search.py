@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.enums import MatterType
 from app.domain.permissions import Permission
+from app.domain.text import clean_query
 from app.services.context import UnitOfWork
 from db.models import Contact, Matter
 from db.search_index import DOC_TABLE, FTS_TABLE, SOURCES, TRIGGERS
@@ -58,7 +59,7 @@ class Query:
 def parse(text: str) -> Query:
     """Words of the query, without repeats (full-width spaces separate words too)."""
     words: list[str] = []
-    for word in text.replace("\u3000", " ").split():
+    for word in clean_query(text).replace("\u3000", " ").split():
         if word not in words:
             words.append(word)
     return Query(tuple(words[:MAX_WORDS]))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from app.crypto import Keyring
 from app.domain.calendar import CountingRule, DayUnit, WorkCalendar, default_table
 from app.domain.enums import Role
 from app.domain.permissions import MATRIX, Permission, require
@@ -59,6 +60,8 @@ class UnitOfWork:
     writable: bool = True
     accesses: list[Access] = field(default_factory=list)
     _settings: dict[str, Any] = field(default_factory=dict)
+    # The workspace's keyring: unlocked while a user holding the attachments' key is logged in.
+    keyring: Keyring = field(default_factory=Keyring)
 
     @property
     def office_id(self) -> uuid.UUID:

@@ -222,8 +222,10 @@ def _required(value: str, field: str, label: str, max_length: int = 2000) -> str
 
 
 def _notice(uow: UnitOfWork, matter: Matter, step: Any, kind: DocumentKind) -> dict[str, Any]:
-    workflow.require_notice_or_reason(step.issue_notice, step.no_notice_reason)
-    matter.no_notice_reason = step.no_notice_reason.strip()
+    reason = clean_line(step.no_notice_reason, field="no_notice_reason", label="不出具告知书的理由",
+                        max_length=200, required=False)
+    workflow.require_notice_or_reason(step.issue_notice, reason)
+    matter.no_notice_reason = reason
     if not step.issue_notice:
         return {"no_notice_reason": matter.no_notice_reason}
     doc = documents.issue_document(uow, kind, matter, step.on)

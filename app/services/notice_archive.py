@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.domain.enums import DocumentKind
 from app.errors import ValidationError
 from app.notices import forms
-from app.services.attachments import blob_path
+from app.services.attachments import attachment_bytes, stored_path
 from app.services.context import UnitOfWork
 from app.services.documents import DOCUMENT_LABELS
 from app.services.dictionaries import subject_names, subject_path
@@ -40,18 +40,15 @@ def pdf_pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def _file_pages(attachments_dir: Path, att: Attachment | None) -> int | None:
-    if att is None:
+def _file_pages(uow: UnitOfWork, attachments_dir: Path, att: Attachment | None) -> int | None:
+    if att is None or not stored_path(attachments_dir, att).is_file():
         return None
-    path = blob_path(attachments_dir, att.sha256)
-    if not path.is_file():
-        return None
-    if att.mime == "application/pdf":
-        try:
-            return pdf_pages(path.read_bytes())
-        except Exception:  # a damaged scan still takes its place in the volume
-            return 1
-    return 1
+    if att.mime != "application/pdf" or (att.encrypted and not uow.keyring.unlocked):
+        return 1  # a sealed scan printed without the key (command line) counts as one page
+    try:
+        return pdf_pages(attachment_bytes(uow, attachments_dir, att.id))
+    except Exception:  # a damaged scan still takes its place in the volume
+        return 1
 
 
 def _office(uow: UnitOfWork) -> Office:
@@ -75,7 +72,7 @@ def _entries(uow: UnitOfWork, attachments_dir: Path, matter: Matter) -> list[tup
         if doc.kind in ARCHIVE_KINDS:
             continue
         att = uow.session.get(Attachment, doc.file_id) if doc.file_id else None
-        pages = _file_pages(attachments_dir, att)
+        pages = _file_pages(uow, attachments_dir, att)
         item = forms.CatalogueItem(doc.number or "", office.short_name, DOCUMENT_LABELS[DocumentKind(doc.kind)],
                                    archive_date(doc.issued_on), "", "" if pages else "缺电子件")
         found.append((_GROUP.get(doc.kind, 3), archive_date(doc.issued_on), item, pages))
@@ -89,7 +86,7 @@ def _entries(uow: UnitOfWork, attachments_dir: Path, matter: Matter) -> list[tup
             item = forms.CatalogueItem("", "信访人" if entity_type == "contact" else office.short_name,
                                        att.original_name, archive_date(day), "")
             found.append((2 if entity_type == "contact" else 3, archive_date(day), item,
-                          _file_pages(attachments_dir, att)))
+                          _file_pages(uow, attachments_dir, att)))
     found.sort(key=lambda e: (e[0], e[1]))
     return [(g, item, pages) for g, _, item, pages in found]
 

@@ -23,6 +23,7 @@ from db.models import Setting
 IDLE_LOCK_RANGE = (1, 240)
 BACKLOG_MONTHS_RANGE = (1, 120)
 EVALUATION_DAYS_RANGE = (1, 365)
+ATTACHMENT_MB_RANGE = (1, 1024)
 ARCHIVE_RETENTIONS = ("永久", "30年", "10年")
 DOCUMENT_PREFIX_FORBIDDEN = "〔〕[]()（）{}<>/\\"
 
@@ -94,6 +95,7 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "office_phone": _line("office_phone", 30),
     "review_body": _line("review_body", 100),
     "archive_retention": _choice("archive_retention", ARCHIVE_RETENTIONS),
+    "attachment_max_mb": _integer("attachment_max_mb", *ATTACHMENT_MB_RANGE),
 }
 EDITABLE_KEYS: tuple[str, ...] = tuple(spec.key for spec in SPECS if spec.key in VALIDATORS)
 

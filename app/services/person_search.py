@@ -18,7 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from app.domain.identity import id_search_prefix
 from app.domain.permissions import Permission
 from app.domain.phones import phone_search_prefix
-from app.domain.text import fold_width
+from app.domain.text import clean_query, fold_width
 from app.domain.workflow import FINISHED_STATES
 from app.services.context import UnitOfWork
 from app.services.persons import PersonSummary, summaries
@@ -36,7 +36,7 @@ class PersonHit:
 
 def prefix_match(session: Session, column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, in a form the backend can answer from an index."""
-    if session.get_bind().dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite" and prefix[-1] != "\U0010ffff":
         # Code-point order equals SQLite's byte order for UTF-8, so this range is exactly the prefix.
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return (column >= prefix) & (column < upper)
@@ -101,7 +101,7 @@ def open_matter_numbers(session: Session, person_ids: list[uuid.UUID]) -> dict[u
 
 def find_persons(uow: UnitOfWork, text: str, limit: int = DEFAULT_LIMIT) -> list[PersonHit]:
     uow.actor.require(Permission.READ)
-    query = text.strip()
+    query = clean_query(text)
     if not query:
         return []
     ids = _candidate_ids(uow.session, query, limit)

@@ -20,7 +20,6 @@ from pathlib import Path
 from app.domain.permissions import Permission
 from app.errors import StorageError, ValidationError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
-from app.services.attachments import blob_path
 from app.services.backup import (
     MANIFEST_FILE, BackupInfo, Reason, backups_dir, create_backup, read_manifest,
 )
@@ -38,7 +37,7 @@ XINFANG_TABLES = frozenset({"alembic_version", "meta", "office", "user_account",
 class VerifiedBackup:
     folder: Path
     revision: str
-    attachments: tuple[str, ...]
+    attachments: dict[str, str]  # stored file name -> what its bytes hash to
     created_at: str
 
 
@@ -85,11 +84,15 @@ def verify_backup(source: Path, staging_db: Path) -> VerifiedBackup:
     revision = _check_database(staging_db)
     attachments = manifest.get("attachments") or {}
     assert isinstance(attachments, dict)
-    bad = [sha for sha in attachments if not _intact(blob_path(folder / ATTACHMENTS_DIR, sha), sha)]
+    sealed = manifest.get("sealed_hashes") or {}
+    assert isinstance(sealed, dict)
+    expected = {name: str(sealed.get(name, name)) for name in attachments}
+    bad = [name for name, digest in expected.items()
+           if not _intact(folder / ATTACHMENTS_DIR / name[:2] / name, digest)]
     if bad:
         raise _refuse("backup_attachments",
                       f"备份中有 {len(bad)} 个附件缺失或内容与校验值不符（如 {bad[0][:12]}…）")
-    return VerifiedBackup(folder, revision, tuple(attachments), str(manifest.get("created_at", "")))
+    return VerifiedBackup(folder, revision, expected, str(manifest.get("created_at", "")))
 
 
 def _intact(path: Path, sha: str) -> bool:
@@ -154,12 +157,13 @@ def restore_now(data_dir: Path, actor: Actor, source: Path, now: datetime) -> Re
 
 def _copy_attachments(verified: VerifiedBackup, attachments: Path) -> None:
     """Files named by their hash: one already present with the right content is left alone."""
-    for sha in verified.attachments:
-        target = blob_path(attachments, sha)
-        if target.is_file() and sha256_of(target) == sha:
+    for name, digest in verified.attachments.items():
+        target = attachments / name[:2] / name
+        if target.is_file() and sha256_of(target) == digest:
             continue
+        target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(target.name + ".restoring")
-        copy_hashed(blob_path(verified.folder / ATTACHMENTS_DIR, sha), temp)
+        copy_hashed(verified.folder / ATTACHMENTS_DIR / name[:2] / name, temp)
         os.replace(temp, target)
 
 

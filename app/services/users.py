@@ -12,7 +12,7 @@ from app.domain.enums import Role
 from app.domain.permissions import Permission
 from app.domain.text import clean_line
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.services import audit
+from app.services import audit, data_keys
 from app.services.context import Actor, UnitOfWork
 from app.services.passwords import check_password_policy, hash_password, verify_password
 from app.services.workspace import Workspace, actor_for, permissions_of
@@ -54,6 +54,7 @@ def create_user(uow: UnitOfWork, login: str, display_name: str, role: Role, pass
                        password_hash=hash_password(password))
     uow.session.add(user)
     uow.session.flush()
+    data_keys.wrap_for_password(uow, user, password)
     audit.record(uow, "create", "user", user.id, after={"login": login, "role": role.value})
     return _info(user)
 
@@ -91,6 +92,7 @@ def authenticate(workspace: Workspace, login: str, password: str) -> Actor:
         else:
             user.failed_logins, user.locked_until = 0, None
             audit.record(uow, "login", "user", user.id)
+            data_keys.unlock_at_login(session, workspace.keyring, user, password)
             return actor_for(user)
     raise failure
 
@@ -107,6 +109,7 @@ def change_password(uow: UnitOfWork, old_password: str, new_password: str) -> No
         raise ValidationError("password_unchanged", "新密码：不能与原密码相同", field="new_password")
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    data_keys.rewrap_own(uow, user, old_password, new_password)
     audit.record(uow, "change_password", "user", user.id)
 
 
@@ -133,7 +136,8 @@ def reset_password(uow: UnitOfWork, user_id: uuid.UUID, new_password: str) -> Us
     user.failed_logins, user.locked_until = 0, None
     # The administrator knows this password: the user must replace it at the next login.
     user.must_change_password = user.id != uow.actor.user_id
-    audit.record(uow, "reset_password", "user", user.id, after={"login": user.login})
+    keeps_key = data_keys.wrap_for_password(uow, user, new_password)
+    audit.record(uow, "reset_password", "user", user.id, after={"login": user.login, "keeps_key": keeps_key})
     return _info(user)
 
 

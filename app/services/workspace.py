@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,10 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from app.crypto import Keyring
 from app.domain.enums import Role
 from app.domain.permissions import Permission, effective
 from app.errors import DomainError, NotFound, StorageError
-from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, default_database_url, resolve_data_dir
+from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, VIEWING_DIR, default_database_url, resolve_data_dir
 from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
 from db import migrate
@@ -29,6 +31,7 @@ class Workspace:
         self.database = database
         self.data_dir = data_dir
         self.clock = clock
+        self.keyring = Keyring()  # unlocked at login (app/services/data_keys.py)
 
     @classmethod
     def open(
@@ -60,7 +63,9 @@ class Workspace:
         except DomainError:
             database.dispose()
             raise
-        return cls(database, folder, clock)
+        workspace = cls(database, folder, clock)
+        workspace.clear_viewing()  # copies left by a crash
+        return workspace
 
     @property
     def has_local_file(self) -> bool:
@@ -71,7 +76,18 @@ class Workspace:
     def attachments_dir(self) -> Path:
         return self.data_dir / ATTACHMENTS_DIR
 
+    @property
+    def viewing_dir(self) -> Path:
+        return self.data_dir / VIEWING_DIR
+
+    def clear_viewing(self) -> None:
+        """Delete the decrypted copies made for viewers (a file a viewer still holds open on Windows
+        stays until the next start)."""
+        shutil.rmtree(self.viewing_dir, ignore_errors=True)
+
     def close(self) -> None:
+        self.keyring.lock()
+        self.clear_viewing()
         self.database.dispose()
 
     @contextmanager
@@ -79,7 +95,7 @@ class Workspace:
         """One use case that writes: everything it did is committed together or not at all."""
         try:
             with self.database.write() as session:
-                yield UnitOfWork(session, actor, self.clock)
+                yield UnitOfWork(session, actor, self.clock, keyring=self.keyring)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
@@ -88,11 +104,12 @@ class Workspace:
         """A use case that only reads; what it opened or exported is audited once it has succeeded."""
         try:
             with self.database.read() as session:
-                uow = UnitOfWork(session, actor, self.clock, writable=False)
+                uow = UnitOfWork(session, actor, self.clock, writable=False, keyring=self.keyring)
                 yield uow
             if uow.accesses:
                 with self.database.write() as session:
-                    audit.record_accesses(UnitOfWork(session, actor, self.clock), uow.accesses)
+                    audit.record_accesses(UnitOfWork(session, actor, self.clock, keyring=self.keyring),
+                                          uow.accesses)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 

@@ -5,6 +5,7 @@ from db.models.audit import AuditEvent
 from db.models.contacts import Contact, ContactPerson
 from db.models.documents import Attachment, Document
 from db.models.key_persons import KeyPerson, KeyPersonContact, SensitivePeriod
+from db.models.keys import DataKey, KeyWrap
 from db.models.leader_work import (
     CaseOwnership,
     CaseProgress,
@@ -36,8 +37,9 @@ from db.models.sync_state import (
 )
 
 __all__ = [
-    "Assignment", "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "Document", "ImportRecord", "Matter",
-    "MatterDeadline", "MatterEvent", "MatterPetitioner", "Meta", "NumberSeries", "Office", "OfficeKey",
+    "Assignment", "Attachment", "AuditEvent", "Base", "Contact", "ContactPerson", "DataKey", "Document",
+    "ImportRecord", "KeyWrap", "Matter", "MatterDeadline", "MatterEvent", "MatterPetitioner", "Meta",
+    "NumberSeries", "Office", "OfficeKey",
     "Person", "PersonMerge", "PersonPhone", "PersonTag", "ReportCorrection", "ReportSubmission",
     "ResponsibleUnit", "Setting", "Subject",
     "Supervision", "SyncChange", "SyncConflict", "SyncImport", "SyncLink", "SyncLocalEdit", "SyncPartner",

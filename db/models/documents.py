@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, OfficeOwned, code, long, short
@@ -49,3 +49,5 @@ class Attachment(OfficeOwned, Base):
     entity_type: Mapped[code]
     entity_id: Mapped[uuid.UUID]
     note: Mapped[short] = mapped_column(default="")
+    # Stored encrypted for the office's DataKey (file ``<sha256>.xfe``) rather than as plain bytes.
+    encrypted: Mapped[bool] = mapped_column(default=False, server_default=false())

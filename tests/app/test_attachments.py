@@ -13,6 +13,7 @@ from app.domain.enums import Role
 from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from app.services import attachments as att
 from app.services.check import run_checks
+from app.services.office_settings import set_setting
 from app.services.person_merge import merge_persons
 from app.services.persons import PersonInput, create_person
 from db.models import Attachment, AuditEvent
@@ -106,12 +107,26 @@ def test_files_over_50_mb_are_refused_before_reading(ws, admin, person, tmp_path
     assert _rows(ws, admin) == 0 and _blobs(ws) == []
 
 
-def test_the_limit_is_inclusive_and_also_holds_for_content_in_memory(ws, admin, person, monkeypatch):
-    monkeypatch.setattr(att, "MAX_BYTES", 1000)
+def test_the_limit_is_an_office_setting_inclusive_also_for_content_in_memory(ws, admin, person, tmp_path):
     with ws.write(admin) as uow:
-        assert att.store_bytes(uow, ws.attachments_dir, b"a" * 1000, "a.txt", "person", person).size == 1000
-        with pytest.raises(ValidationError, match="超过"):
-            att.store_bytes(uow, ws.attachments_dir, b"a" * 1001, "b.txt", "person", person)
+        set_setting(uow, "attachment_max_mb", 1)
+    with ws.write(admin) as uow:
+        assert att.max_bytes(uow) == att.MB
+        exact = att.store_bytes(uow, ws.attachments_dir, b"a" * att.MB, "a.txt", "person", person)
+        assert exact.size == att.MB
+        with pytest.raises(ValidationError) as exc:
+            att.store_bytes(uow, ws.attachments_dir, b"a" * (att.MB + 1), "b.txt", "person", person)
+        assert exc.value.message == "附件：b.txt 有 1.0 MB，超过 1 MB 的上限（可在系统设置中调整）"
+    scan = tmp_path / "扫描.pdf"
+    scan.write_bytes(b"%PDF-1.7\n" + b"0" * (att.MB + att.MB // 2))
+    with pytest.raises(ValidationError, match="扫描.pdf 有 1.5 MB，超过 1 MB"):
+        _store(ws, admin, scan, person)
+    with ws.write(admin) as uow:
+        with pytest.raises(ValidationError, match="单个附件大小上限：须在 1–1024 之间"):
+            set_setting(uow, "attachment_max_mb", 0)
+        set_setting(uow, "attachment_max_mb", 2)
+    assert _store(ws, admin, scan, person).size == scan.stat().st_size
+    with ws.write(admin) as uow:
         with pytest.raises(ValidationError) as exc:
             att.store_bytes(uow, ws.attachments_dir, b"", "empty.txt", "person", person)
         assert exc.value.code == "attachment_empty"
@@ -120,7 +135,8 @@ def test_the_limit_is_inclusive_and_also_holds_for_content_in_memory(ws, admin, 
 @pytest.mark.parametrize("name", [
     "setup.exe", "run.bat", "run.cmd", "old.com", "screen.scr", "mail.js", "macro.vbs", "tool.ps1",
     "install.msi", "SETUP.EXE", "scan.pdf.exe", "evil.exe.", "evil.exe  ", "photo\u202egnp.exe",
-    "shortcut.lnk",
+    "shortcut.lnk", "module.psm1", "app.jar", "link.url", "help.chm", "setup.application", "x.appx",
+    "a" * 300 + ".exe", "evil.exe . .", "C:evil.bat", "run.sh", "tool.py",
 ])
 def test_executables_and_scripts_are_refused_by_name(ws, admin, person, tmp_path, name):
     path = tmp_path / "x"
@@ -131,7 +147,10 @@ def test_executables_and_scripts_are_refused_by_name(ws, admin, person, tmp_path
     assert _rows(ws, admin) == 0
 
 
-@pytest.mark.parametrize("content", [b"MZ\x90\x00\x03\x00\x00\x00", b"\x7fELF\x02\x01\x01"])
+@pytest.mark.parametrize("content", [
+    b"MZ\x90\x00\x03\x00\x00\x00", b"\x7fELF\x02\x01\x01", b"\xcf\xfa\xed\xfe\x07\x00\x00\x01",
+    b"\xca\xfe\xba\xbe\x00\x00\x00\x02", b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00", b"#!/bin/sh\nrm -rf ~\n",
+])
 def test_programs_disguised_as_scans_are_refused_by_content(ws, admin, person, tmp_path, content):
     disguised = tmp_path / "扫描件.pdf"
     disguised.write_bytes(content + b"\x00" * 4096)
@@ -153,6 +172,13 @@ def test_programs_disguised_as_scans_are_refused_by_content(ws, admin, person, t
     ("...", "附件"),
     ("  .hidden. ", "hidden"),
     ("", "附件"),
+    ("CONIN$.txt", "_CONIN$.txt"),
+    ("com¹.jpg", "_com¹.jpg"),
+    ("aux .png", "_aux.png"),
+    ("C:scan.jpg", "C_scan.jpg"),
+    ("\\\\server\\share\\信.pdf", "信.pdf"),
+    ("report.pdf::$DATA", "report.pdf__$DATA"),
+    ("信访件.pdf . . ", "信访件.pdf"),
 ])
 def test_names_are_made_harmless(raw, expected):
     assert att.safe_name(raw) == expected
@@ -235,3 +261,25 @@ def test_removing_unlinks_the_record_and_keeps_the_file(ws, admin, person, png_f
         assert uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq.desc())).first() == "detach"
         with pytest.raises(NotFound):
             att.attachment_file(uow, ws.attachments_dir, info.id)
+
+
+def test_a_notice_whose_pdf_is_gone_says_so_when_opened_and_in_the_check(ws, admin):
+    from datetime import date, datetime
+
+    from app.domain.enums import Channel, MatterType
+    from app.services import matter_steps as st, notices
+    from app.services.contacts import NewContact, register_contact
+
+    with ws.write(admin) as uow:
+        matter_id = register_contact(uow, NewContact(
+            channel=Channel.VISIT, contact_at=datetime(2026, 11, 20, 9, 0), content="反映征地补偿问题",
+            persons=(PersonInput(name="张三"),), subject_code="0101", matter_type=MatterType.CLAIM)).matter_id
+        [issued] = notices.perform_step(uow, ws, matter_id, st.Accept(on=date(2026, 11, 21)))[1]
+    issued.path.unlink()
+    with ws.read(admin) as uow:
+        with pytest.raises(StorageError) as exc:
+            notices.notice_pdf(uow, ws, issued.document.id)
+        assert exc.value.code == "attachment_missing" and "受理告知书" in exc.value.message
+        [row] = notices.list_notices(uow, matter_id)
+        missing = [f for f in run_checks(ws, uow) if f.code == "attachment_missing"]
+        assert len(missing) == 1 and "受理告知书" in missing[0].message

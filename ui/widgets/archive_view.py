@@ -250,7 +250,7 @@ class ArchiveView(QWidget):
             QMessageBox.warning(self, "有附件未能添加", "\n".join(problems))
 
     def open_attachment(self, info: AttachmentInfo) -> None:
-        folder, target = self.ctx.workspace.attachments_dir, self.ctx.workspace.data_dir / "viewing"
+        folder, target = self.ctx.workspace.attachments_dir, self.ctx.workspace.viewing_dir
         self.ctx.runner.read(lambda uow: viewable_copy(uow, folder, info.id, target),
                              lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 

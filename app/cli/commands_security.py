@@ -1,0 +1,38 @@
+"""``xinfang encrypt-attachments``: turn on encryption at rest for attached files (docs/security-at-rest.md)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from app.cli.commands_setup import open_workspace
+from app.services import data_keys
+from app.services.users import authenticate
+
+
+def _read_password() -> str:
+    """From the terminal, or the first line of standard input when it is not a terminal."""
+    if sys.stdin.isatty():
+        return getpass.getpass("管理员密码：")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args)
+    try:
+        password = _read_password()
+        actor = authenticate(workspace, args.admin, password)
+        result = data_keys.turn_on(workspace, actor, password)
+    finally:
+        workspace.close()
+    print(f"附件加密已开启，已加密 {result.files_encrypted} 个附件。")
+    print("恢复码（只显示这一次，请抄写或打印后锁入保险柜；所有管理员密码遗失时凭它恢复）：")
+    print(result.recovery_code)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    command = sub.add_parser("encrypt-attachments", parents=[common], help="开启附件加密（需管理员登录）")
+    command.add_argument("--admin", required=True, help="管理员登录名（密码从终端或标准输入读取）")
+    command.set_defaults(handler=cmd_encrypt_attachments)
