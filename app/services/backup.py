@@ -168,25 +168,25 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
         damaged: list[str] = []
         sealed_hashes: dict[str, str] = {}
         for done, (sha, sealed) in enumerate(shas, start=1):
-            name = stored_name(sha, sealed)
+            file_name = stored_name(sha, sealed)
             source = blob_path(attachments, sha, sealed)
             target = blob_path(partial / ATTACHMENTS_DIR, sha, sealed)
             earlier = blob_path(previous / ATTACHMENTS_DIR, sha, sealed) if previous else None
             if not source.is_file():
-                missing.append(name)
+                missing.append(file_name)
             elif sealed:
                 # A sealed file's name is the hash of its plain content: record what its stored bytes
                 # hash to, so restore and the mirror can verify the copy without the key.
-                sealed_hashes[name] = copy_hashed(source, target)
-                stored[name] = target.stat().st_size
+                sealed_hashes[file_name] = copy_hashed(source, target)
+                stored[file_name] = target.stat().st_size
             elif earlier is not None and earlier.is_file() and earlier.stat().st_size == source.stat().st_size:
                 link_or_copy(earlier, target)
-                stored[name] = source.stat().st_size
+                stored[file_name] = source.stat().st_size
             elif copy_hashed(source, target) == sha:
-                stored[name] = target.stat().st_size
+                stored[file_name] = target.stat().st_size
             else:
                 target.unlink()
-                damaged.append(name)
+                damaged.append(file_name)
             if progress is not None:
                 progress(done, len(shas))
             if cancelled is not None and cancelled():

@@ -283,3 +283,27 @@ def test_the_command_line_turns_encryption_on_after_a_login(ws, admin, person, m
         data_keys.unlock_with_recovery_code(session, later.keyring, admin.office_id, code)
     assert _read(later, admin, plain.id) == SECRET_SCAN
     later.close()
+
+
+def test_a_backup_carries_sealed_files_and_restores_them_readable(ws, admin, person):
+    from app.services.backup import Reason, create_backup
+    from app.services.restore import restore_backup
+
+    data_keys.turn_on(ws, admin, PASSWORD)
+    info = _attach(ws, admin, person)
+    made = create_backup(ws.data_dir, Reason.MANUAL, datetime(2026, 11, 23, 9, 0))
+    assert made.missing_attachments == () and made.damaged_attachments == ()
+    backup = made.backup
+    sealed = att.blob_path(ws.attachments_dir, info.sha256, encrypted=True)
+    sealed.unlink()  # the scan is lost from the data folder; the backup still has it
+    data_dir = ws.data_dir
+    ws.close()
+    restore_backup(data_dir, backup.path, datetime(2026, 11, 23, 10, 0))
+    assert sealed.is_file()
+    again = Workspace.open(data_dir, clock=lambda: datetime(2026, 11, 23, 10, 0))
+    try:
+        authenticate(again, "admin", PASSWORD)  # logging in unlocks the key
+        with again.read(admin) as uow:
+            assert att.attachment_bytes(uow, again.attachments_dir, info.id) == SECRET_SCAN
+    finally:
+        again.close()
