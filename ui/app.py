@@ -49,7 +49,7 @@ def run_gui(argv: Sequence[str]) -> int:
         if wizard.exec() != SetupWizard.DialogCode.Accepted and not workspace.is_initialised():
             return 0
         machine.last_login = wizard.admin_login or machine.last_login
-    login = LoginDialog(workspace, _office_name(workspace), machine.last_login)
+    login = LoginDialog(workspace, office_name(workspace), machine.last_login)
     if args.quit_when_ready:
         login.show()
         return app.exec()
@@ -66,7 +66,7 @@ def run_gui(argv: Sequence[str]) -> int:
     return code
 
 
-def _office_name(workspace: Workspace) -> str:
+def office_name(workspace: Workspace) -> str:
     with workspace.read(workspace.system_actor()) as uow:
         return office_info(uow).name
 

@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
     parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时文件夹中建库、登记、出具文书、生成报表，逐项报告结果")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands_setup.register(sub, common)
     commands_query.register(sub, common)
@@ -46,6 +48,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.data_dir = getattr(args, "data_dir", None)
     args.db = getattr(args, "db", None)
     handler: Command | None = getattr(args, "handler", None)
+    if args.self_test:
+        from app.cli.commands_self_test import cmd_self_test
+
+        handler = cmd_self_test
     if handler is None:
         parser.print_help()
         return EXIT_DOMAIN_ERROR
@@ -61,4 +67,5 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def wants_gui(argv: Sequence[str]) -> bool:
     """Bare ``xinfang`` (only global options) opens the program window."""
-    return build_parser().parse_args(argv).command is None
+    args = build_parser().parse_args(argv)
+    return args.command is None and not args.self_test
