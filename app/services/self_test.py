@@ -84,10 +84,10 @@ def _expect(condition: bool, problem: str) -> None:
 
 
 def step_open(run: SelfTestRun) -> str:
-    from db.migrate import current_revision
+    from db.migrate import stored_revision
 
     run.workspace = Workspace.open(run.folder, clock=run.clock)
-    revision = current_revision(run.workspace.database.engine)
+    revision = stored_revision(run.workspace.database.engine)
     _expect(not run.workspace.is_initialised(), "新数据库不应已有单位")
     return f"新建数据库并迁移到 {revision}"
 
