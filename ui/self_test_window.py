@@ -26,6 +26,8 @@ def step_window(run: SelfTestRun) -> str:
     apply_theme(app)  # type: ignore[arg-type]
     if not app.styleSheet():  # type: ignore[attr-defined]
         raise SelfTestFailure("界面样式表 qss/app.qss 未找到")
+    if app.windowIcon().isNull():  # type: ignore[attr-defined]
+        raise SelfTestFailure("程序图标 icons/xinfang.png 未找到")
     login = LoginDialog(workspace, office_name(workspace), actor.login)
     login.show()
     app.processEvents()
