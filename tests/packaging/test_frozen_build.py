@@ -8,6 +8,7 @@ test on a machine that cannot build (no network for the build venv's first insta
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -16,14 +17,17 @@ import pytest
 
 from tests.support.gui_process import ROOT
 
-sys.path.insert(0, str(ROOT / "build_scripts"))
-import build  # noqa: E402
+BUILD_SCRIPT = ROOT / "build_scripts" / "build.py"
+_spec = importlib.util.spec_from_file_location("xinfang_build", BUILD_SCRIPT)
+assert _spec is not None and _spec.loader is not None
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("XINFANG_SKIP_FROZEN") == "1", reason="XINFANG_SKIP_FROZEN=1")
 def test_frozen_build_passes_its_self_test():
-    result = subprocess.run([sys.executable, str(ROOT / "build_scripts" / "build.py"), "--if-changed"],
+    result = subprocess.run([sys.executable, str(BUILD_SCRIPT), "--if-changed"],
                             cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=1500)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert (build.DIST / build.INPUTS_FILE).read_text().strip() == build.build_inputs_digest()
