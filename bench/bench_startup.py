@@ -12,6 +12,7 @@ change on the shared machine hits all three alike. Peak resident memory is each 
 
 - floor: ``python -c`` showing one QTableView over a 100 × 8 model;
 - login: ``python -m ui.entry --data-dir COPY --quit-when-ready`` (the product, unchanged);
+- login window, built program (``--frozen``): the same from the PyInstaller build;
 - main window: the probe opens the workspace, logs in with --login/--password through
   app.services.users.authenticate and shows ui.app.open_main_window's window — a path only this
   benchmark takes; the product has no automatic login.
@@ -124,6 +125,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--source", type=Path, default=ROOT, help="source tree to measure")
     parser.add_argument("--work", type=Path, help="where to put the copy (default: a temporary folder)")
+    parser.add_argument("--frozen", type=Path,
+                        help="also time this built program's login window, e.g. dist/xinfang-desk/xinfang-desk")
     args = parser.parse_args()
 
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -142,6 +145,9 @@ def main() -> int:
             "main window (logged in)":
                 [sys.executable, "-c", MAIN_WINDOW, str(folder), args.login, args.password],
         }
+        if args.frozen:
+            commands["login window, built program"] = [
+                str(args.frozen.resolve()), "--data-dir", str(folder), "--quit-when-ready"]
         for command in commands.values():  # warm the file cache and migrate the copy if it is older
             run_child(command, env)
         samples: dict[str, list[Sample]] = {name: [] for name in commands}
