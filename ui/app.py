@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.cli.main import build_parser
+from app.cli.main import build_window_parser
 from app.errors import DomainError
 from app.machine_settings import MachineSettings
 from app.services.deadline_board import needs_attention
@@ -21,11 +20,12 @@ from ui.idle_lock import install_idle_lock
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.operations import OpRunner
+from ui.ready import quit_when_painted
 from ui.theme import apply_theme
 
 
 def run_gui(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
+    args = build_window_parser().parse_args(list(argv))
     app = QApplication.instance() or QApplication(["xinfang"])
     try:
         workspace = Workspace.open(getattr(args, "data_dir", None), getattr(args, "db", None))
@@ -36,22 +36,21 @@ def run_gui(argv: Sequence[str]) -> int:
     machine = MachineSettings.load(workspace.data_dir)
     apply_theme(app, machine.text_size)
     sys.excepthook = lambda _t, exc, _tb: show_crash(None, workspace.data_dir, exc)
-    if args.quit_when_ready:
-        # Leave as soon as the first window is up and the event loop is idle (start-up timing).
-        QTimer.singleShot(0, app.quit)
     if not workspace.is_initialised():
         from ui.wizard import SetupWizard
 
         wizard = SetupWizard(workspace)
         if args.quit_when_ready:
+            quit_when_painted(wizard)
             wizard.show()
             return app.exec()
         # Cancelled after the administrator page: the office exists, so go on to the login.
         if wizard.exec() != SetupWizard.DialogCode.Accepted and not workspace.is_initialised():
             return 0
         machine.last_login = wizard.admin_login or machine.last_login
-    login = LoginDialog(workspace, _office_name(workspace), machine.last_login)
+    login = LoginDialog(workspace, office_name(workspace), machine.last_login)
     if args.quit_when_ready:
+        quit_when_painted(login)
         login.show()
         return app.exec()
     if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
@@ -71,7 +70,7 @@ def run_gui(argv: Sequence[str]) -> int:
     return code
 
 
-def _office_name(workspace: Workspace) -> str:
+def office_name(workspace: Workspace) -> str:
     with workspace.read(workspace.system_actor()) as uow:
         return office_info(uow).name
 

@@ -14,6 +14,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     from app.cli.main import run, wants_gui
 
+    if "--self-test" in args:
+        from ui.self_test_window import add_window_step
+
+        add_window_step()
     if not wants_gui(args) or any(a in ("-h", "--help") for a in args):
         return run(args)
     from ui.app import run_gui

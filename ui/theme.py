@@ -6,7 +6,7 @@ explicitly: the Windows system UI font when present, else the best CJK family in
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.resources import resource_path
@@ -38,3 +38,6 @@ def apply_theme(app: QApplication, point_size: int = 10) -> None:
     qss = resource_path("qss", "app.qss")
     if qss.is_file():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    icon = resource_path("icons", "xinfang.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))

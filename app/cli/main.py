@@ -26,6 +26,20 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def _window_options(parser: argparse.ArgumentParser) -> None:
+    """Options of bare ``xinfang`` besides the common ones."""
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时文件夹中建库、登记、出具文书、生成报表，逐项报告结果")
+
+
+def build_window_parser() -> argparse.ArgumentParser:
+    """Bare ``xinfang``'s options only: imports none of the command modules (start-up speed)."""
+    parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[_common()])
+    _window_options(parser)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import (
         commands_audit, commands_backup, commands_leader, commands_notice, commands_query, commands_report,
@@ -34,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = _common()
     parser = argparse.ArgumentParser(prog="xinfang", description="基层信访工作台", parents=[common])
-    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    _window_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands_setup.register(sub, common)
     commands_query.register(sub, common)
@@ -54,6 +68,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.data_dir = getattr(args, "data_dir", None)
     args.db = getattr(args, "db", None)
     handler: Command | None = getattr(args, "handler", None)
+    if args.self_test:
+        from app.cli.commands_self_test import cmd_self_test
+
+        handler = cmd_self_test
     if handler is None:
         parser.print_help()
         return EXIT_DOMAIN_ERROR
@@ -69,4 +87,5 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def wants_gui(argv: Sequence[str]) -> bool:
     """Bare ``xinfang`` (only global options) opens the program window."""
-    return build_parser().parse_args(argv).command is None
+    args, rest = build_window_parser().parse_known_args(list(argv))
+    return not rest and not args.self_test

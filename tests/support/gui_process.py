@@ -1,0 +1,50 @@
+"""Run the real ``xinfang`` entry point in a fresh Python process, offscreen, and report what it did.
+
+A fresh process is the only honest way to see start-up: which modules were imported, which window
+was painted, the exit code. The probe script records window paints through an application-wide
+event filter installed before ``ui.entry.main`` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+# Imported only when first used (notices, reports, passwords, sync, identity and name helpers).
+HEAVY_MODULES = ("reportlab", "openpyxl", "cryptography", "pypinyin", "stdnum", "pypdf", "argon2",
+                 "psycopg", "PIL", "alembic")
+
+PROBE = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+app = QApplication(["xinfang"])
+painted = []
+
+class Spy(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched.isWidgetType() and watched.isWindow():
+            painted.append(type(watched).__name__)
+        return False
+
+spy = Spy()
+app.installEventFilter(spy)
+from ui.entry import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "painted": sorted(set(painted)),
+                  "heavy": sorted(m for m in %r if m in sys.modules)}))
+""" % (HEAVY_MODULES,)
+
+
+def run_entry(*args: str, timeout: float = 120) -> dict[str, Any]:
+    """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                            encoding="utf-8", cwd=ROOT, env=env, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
