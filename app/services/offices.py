@@ -13,7 +13,6 @@ from app.services.context import UnitOfWork
 from app.services.dictionaries import install_subjects, read_subject_file
 from app.services.passwords import hash_password, check_password_policy
 from app.services.workspace import LOCAL_OFFICE_KEY, SYSTEM_LOGIN, Workspace, actor_for
-from app.sync.keys import ensure_office_keys
 from db.models import Meta, Office, ResponsibleUnit, UserAccount, Village
 
 DEFAULT_RESPONSIBLE_UNITS = (
@@ -81,6 +80,9 @@ def initialise(workspace: Workspace, setup: OfficeSetup) -> uuid.UUID:
             session.add(ResponsibleUnit(office_id=office.id, name=unit))
         install_subjects(session, read_subject_file())
         session.flush()
+        # Imported here: cryptography is heavy, and the login window must not wait for it.
+        from app.sync.keys import ensure_office_keys
+
         ensure_office_keys(session, office.id)
         uow = UnitOfWork(session, actor_for(system), workspace.clock)
         audit.record(uow, "init", "office", office.id, after={

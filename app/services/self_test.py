@@ -185,12 +185,47 @@ def step_check(run: SelfTestRun) -> str:
     return "完整性、审计链、附件均正常"
 
 
+def step_sync(run: SelfTestRun) -> str:
+    """A county hub in a second folder: enrol both ways, export a package, import it at the county."""
+    from app.domain.enums import OfficeLevel
+    from app.services.offices import OfficeSetup, initialise
+    from app.services.users import authenticate
+    from app.sync.enrolment import admit_township_file, join_county_file, write_county_card
+    from app.sync.exporting import export_packages
+    from app.sync.importing import import_packages
+
+    township, actor = run.opened()
+    county = Workspace.open(run.folder / "county", clock=run.clock)
+    try:
+        initialise(county, OfficeSetup(
+            name="自检县信访局", division_code="330106000000", level=OfficeLevel.COUNTY,
+            admin_login=ADMIN_LOGIN, admin_name="自检管理员", admin_password=ADMIN_PASSWORD))
+        hub = authenticate(county, ADMIN_LOGIN, ADMIN_PASSWORD)
+        cards = run.folder / "enrolment"
+        cards.mkdir()
+        with county.write(hub) as uow:
+            write_county_card(uow, cards / "county.json")
+        with township.write(actor) as uow:
+            join_county_file(uow, cards / "county.json", cards / "township.json")
+        with county.write(hub) as uow:
+            admit_township_file(uow, cards / "township.json")
+        [package] = export_packages(township, actor, run.folder / "usb")
+        [report] = import_packages(county, hub, [package.path])
+        _expect(report.status == "imported", f"县级导入结果为“{report.status}”")
+        _expect(report.total("new") == sum(package.rows.values()),
+                f"县级新增 {report.total('new')} 行，包内 {sum(package.rows.values())} 行")
+    finally:
+        county.close()
+    return f"{package.path.name}：{sum(package.rows.values())} 行，县级已导入"
+
+
 STEPS: list[SelfTestStep] = [
     SelfTestStep("open", "建库", step_open),
     SelfTestStep("office", "单位与登录", step_office),
     SelfTestStep("contacts", "登记与查人", step_contacts),
     SelfTestStep("notice", "出具文书", step_notice),
     SelfTestStep("report", "统计报表", step_report),
+    SelfTestStep("sync", "同步包", step_sync),
     SelfTestStep("check", "数据检查", step_check),
 ]
 
