@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.permissions import ROLE_LABELS
 from app.services.backup import last_backup_time
+from app.sync.links import last_exchange
 from app.services.workspace import Workspace, database_size
 from ui.context import GuiContext
 from ui.pages.base import Page
@@ -36,6 +37,12 @@ def _size_text(size: int | None) -> str:
     if size is None:
         return "服务器数据库"
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _last_sync(ctx: GuiContext) -> str:
+    with ctx.workspace.read(ctx.actor) as uow:
+        at = last_exchange(uow)
+    return f"{at.astimezone():%m-%d %H:%M}" if at else "尚无"
 
 
 def _last_backup(workspace: Workspace) -> str:
@@ -72,6 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.password_button)
         self._status_timer = QTimer(self, interval=60_000, timeout=self.update_status)
         self._status_timer.start()
+        self.ctx.runner.changes.changed.connect(lambda _kinds: self.update_status())
         self.update_status()
         self.resize(1280, 760)
 
@@ -110,6 +118,6 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         self._status.setText(
             f"{ctx.office.name}　|　{ctx.actor.display_name}（{ROLE_LABELS[ctx.actor.role]}）　|　"
-            f"数据库 {_size_text(database_size(ctx.workspace))}　|　上次备份：{_last_backup(ctx.workspace)}　|　上次同步：尚无　|　"
+            f"数据库 {_size_text(database_size(ctx.workspace))}　|　上次备份：{_last_backup(ctx.workspace)}　|　上次同步：{_last_sync(ctx)}　|　"
             f"{datetime.now():%H:%M}"
         )

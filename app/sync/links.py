@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.domain.permissions import Permission
 from app.services.context import UnitOfWork
-from db.models import SyncConflict, SyncLink, SyncPartner
+from db.models import SyncConflict, SyncImport, SyncLink, SyncPartner, SyncSent
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,11 @@ def partner_links(uow: UnitOfWork) -> list[LinkStatus]:
             link.last_acked_seq if link else 0, top, tuple(n for n in range(1, top) if n not in received),
             link.last_import_at if link else None, counts.get(partner.id, 0)))
     return found
+
+
+def last_exchange(uow: UnitOfWork) -> datetime | None:
+    """When a package last left or arrived (UTC): the status bar's 上次同步."""
+    uow.actor.require(Permission.READ)
+    sent = uow.session.scalar(select(func.max(SyncSent.created_at)))
+    received = uow.session.scalar(select(func.max(SyncImport.imported_at)))
+    return max((t for t in (sent, received) if t is not None), default=None)

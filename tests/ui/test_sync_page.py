@@ -52,6 +52,7 @@ def preview_rows(page) -> list[list[str]]:
 
 def test_township_enrols_and_exports_to_the_chosen_folder(main_window, qtbot, ws, county_ws, tmp_path):
     page = sync_page(main_window, qtbot)
+    assert "上次同步：尚无" in main_window._status.text()
     assert "某某镇" in page.identity.text()
     assert "尚未登记县信访局" in page.enrolment_hint.text()
     assert page.join_button.isVisible() and not page.admit_button.isVisible()
@@ -79,6 +80,7 @@ def test_township_enrols_and_exports_to_the_chosen_folder(main_window, qtbot, ws
     qtbot.waitUntil(lambda: page.partners.item(0, 5).text() == "1 / 0", timeout=10_000)
     assert page.partners.item(0, 4).text().startswith("2026-")  # when it was exported
     assert not page.progress.isVisible()
+    assert "上次同步：尚无" not in main_window._status.text()  # the status bar names the export's time
 
     # The county can read what the page wrote.
     (report,) = import_packages(county_ws, county_ws.system_actor(), [written])
