@@ -8,7 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+    QComboBox, QDateEdit, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -20,12 +20,13 @@ from app.services.documents import DOCUMENT_LABELS
 from app.services.notice_printing import glyph_fonts
 from app.services.notices import NoticeRow, notices_issued_on
 from ui.context import GuiContext
+from ui.dialogs.job_dialog import JobDialog
 from ui.dialogs.notice_output import PrinterSetup, ask_printer, new_printer, start_print
 from ui.errors import show_domain_error
 from ui.widgets.notice_paint import GlyphSource
 
 
-class BatchPrintDialog(QDialog):
+class BatchPrintDialog(JobDialog):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -126,14 +127,6 @@ class BatchPrintDialog(QDialog):
         self._token = start_print(self.ctx, printer, GlyphSource(self.fonts), document_ids=ids,
                                   on_done=self._printed, on_error=self._failed, on_progress=self._progressed)
         self.print_button.setEnabled(False)
-
-    def cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
     def _printed(self, pages: int) -> None:
         self._token = None

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +24,7 @@ from app.services.notice_printing import PrintableNotice, glyph_fonts, load_prin
 from app.services.notices import NoticeRow, list_notices
 from app.services.workspace import Workspace
 from ui.context import GuiContext
+from ui.dialogs.job_dialog import JobDialog
 from ui.dialogs.notice_output import PrinterSetup, ask_printer, new_printer, start_print
 from ui.errors import show_domain_error
 from ui.widgets.notice_paint import GlyphSource, page_image
@@ -46,7 +47,7 @@ def _load(workspace: Workspace, document_id: uuid.UUID) -> Callable[..., tuple[P
     return work
 
 
-class NoticePreviewDialog(QDialog):
+class NoticePreviewDialog(JobDialog):
     def __init__(self, ctx: GuiContext, matter_id: uuid.UUID, parent: QWidget | None = None,
                  document_id: uuid.UUID | None = None) -> None:
         super().__init__(parent)
@@ -169,14 +170,6 @@ class NoticePreviewDialog(QDialog):
             return
         self.ctx.runner.write(lambda uow: save_copy(uow, notice, path), self._saved, changes=frozenset({"document"}),
                               on_error=self._failed)
-
-    def cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
     def _printed(self, pages: int) -> None:
         self._token = None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from app.errors import DomainError
@@ -15,6 +15,7 @@ from app.excel.common import Cancelled
 from app.excel.ledgers import LEDGER_TITLES, LedgerPreview, preview_ledger
 from app.statistics.screen import Behind
 from ui.context import GuiContext
+from ui.dialogs.job_dialog import JobDialog
 from ui.errors import show_domain_error
 from ui.widgets.record_table import Record, RecordTableModel
 from ui.widgets.report_exports import export_ledger_job
@@ -30,7 +31,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-class BehindDialog(QDialog):
+class BehindDialog(JobDialog):
     def __init__(self, ctx: GuiContext, behind: Behind, choose_path: Callable[[QWidget, str, str], Path | None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,14 +89,6 @@ class BehindDialog(QDialog):
         self._token = export_ledger_job(self.ctx.runner, behind.kind, path,
                                         lambda _uow: (behind.contacts, behind.matters), self._exported,
                                         self._failed, self._progressed)
-
-    def cancel(self) -> None:
-        if self._token is not None:
-            self._token.cancel()
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
     def _exported(self, path: Path) -> None:
         self._token = None
