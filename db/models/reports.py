@@ -14,7 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, OfficeOwned, UtcDateTime, code, long
-from db.models.contacts import Contact
+from db.models.contacts import Contact, ContactPerson
 from db.models.matters import Matter, MatterDeadline
 
 
@@ -83,3 +83,8 @@ MATTER_DATE_INDEXES = tuple(
                    Matter.closed_on, Matter.resolved_on, Matter.backlog_since, Matter.is_backlog)
 )
 DEADLINE_DUE_INDEX = Index("ix_matter_deadline_clock_due", MatterDeadline.clock, MatterDeadline.due_on)
+# Residence villages read each contact's main petitioner (position 0) from the index alone.
+MAIN_PERSON_INDEX = Index("ix_contact_person_main", ContactPerson.contact_id, ContactPerson.position,
+                          ContactPerson.person_id)
+# The rates' "opened by a first contact" and "no repeat contact by the cut-off" tests, index only.
+CONTACT_REPEAT_INDEX = Index("ix_contact_matter_repeat", Contact.matter_id, Contact.is_repeat, Contact.contact_at)
