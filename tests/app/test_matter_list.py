@@ -158,6 +158,9 @@ def test_the_list_on_postgresql(postgres_url, tmp_path):
         assert ids(ws, admin, sort=ml.MatterSort.DEADLINE) == [overdue, fresh]
         with ws.read(admin) as uow:
             assert ml.matter_list_ids(uow, ml.MatterFilter(), limit=1) == fresh.bytes
+            # A short word's first screenful is tested matter by matter (ILIKE on PostgreSQL).
+            assert ml.matter_list_ids(uow, ml.MatterFilter(text="反映"), limit=1) == fresh.bytes
+            assert ml.matter_list_ids(uow, ml.MatterFilter(text="补偿"), limit=5) == overdue.bytes
             assert ml.matter_rows(uow, [overdue])[overdue].urgency == "overdue"
     finally:
         ws.close()
