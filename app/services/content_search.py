@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Boolean, ColumnElement, Integer, Select, Uuid, and_, column, false, func, literal_column, select, table, union,
+    Boolean, ColumnElement, Integer, Select, Uuid, and_, column, false, func, literal_column, or_, select, table,
+    union,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -117,17 +118,31 @@ def _scanned_matter_ids(session: Session, query: Query) -> Select[tuple[object]]
     return union(from_contacts, from_titles)  # type: ignore[return-value]
 
 
-def matter_condition(uow: UnitOfWork, text: str) -> ColumnElement[bool]:
-    """Condition on ``Matter``: the matter's title or one of its contacts contains every word."""
+def _matter_by_matter(session: Session, query: Query) -> ColumnElement[bool]:
+    """The scan's condition tested matter by matter: the title, then the matter's own contacts."""
+    in_contacts = select(literal_column("1")).where(
+        Contact.matter_id == Matter.id, *_contains(session, Contact.content, query.words)).exists()
+    return or_(and_(*_contains(session, Matter.title, query.words)), in_contacts)
+
+
+def matter_condition(uow: UnitOfWork, text: str, *, first_rows: bool = False) -> ColumnElement[bool]:
+    """Condition on ``Matter``: the matter's title or one of its contacts contains every word.
+
+    ``first_rows``: the caller walks matters in an indexed order and stops after a screenful. A
+    query that must scan is then tested matter by matter along that walk, which stops as soon as
+    the screenful is found (a common 1–2 character word: tens of milliseconds instead of seconds;
+    a word found nowhere still reads everything, as the scan does).
+    """
     query = parse(text)
     if not query.words:
         return false()
     session = uow.session
     if query.indexed and index_available(session):
-        ids = _indexed_matter_ids(session, query)
+        condition = Matter.id.in_(_indexed_matter_ids(session, query))
+    elif first_rows:
+        condition = _matter_by_matter(session, query)
     else:
-        ids = _scanned_matter_ids(session, query)
-    condition = Matter.id.in_(ids)
+        condition = Matter.id.in_(_scanned_matter_ids(session, query))
     if not uow.actor.may(Permission.READ_ACCUSATION):
         condition = and_(condition, Matter.matter_type != MatterType.ACCUSATION.value)
     return condition

@@ -112,7 +112,8 @@ def _next_due():  # type: ignore[no-untyped-def]
             .group_by(MatterDeadline.matter_id).subquery("next_due"))
 
 
-def matter_list_stmt(uow: UnitOfWork, spec: MatterFilter) -> Select[tuple[uuid.UUID]]:
+def matter_list_stmt(uow: UnitOfWork, spec: MatterFilter, *, first_rows: bool = False) -> Select[tuple[uuid.UUID]]:
+    """The ordered ids of ``spec``; ``first_rows`` when only the first screenful (a LIMIT) is read."""
     today = uow.today()
     stmt = select(Matter.id).where(content_search.own_office(uow))
     if spec.state is not None:
@@ -139,7 +140,9 @@ def matter_list_stmt(uow: UnitOfWork, spec: MatterFilter) -> Select[tuple[uuid.U
     if spec.backlog:
         stmt = stmt.where(_backlog_condition(today))
     if spec.text.strip():
-        stmt = stmt.where(content_search.matter_condition(uow, spec.text))
+        # NEWEST and OLDEST walk the registration-date index, so a LIMIT stops that walk early.
+        walk = first_rows and spec.sort in (MatterSort.NEWEST, MatterSort.OLDEST)
+        stmt = stmt.where(content_search.matter_condition(uow, spec.text, first_rows=walk))
     if spec.sort is MatterSort.OLDEST:
         return stmt.order_by(Matter.registered_on, Matter.number)
     if spec.sort is MatterSort.DEADLINE:
@@ -156,7 +159,7 @@ def matter_list_ids(uow: UnitOfWork, spec: MatterFilter, limit: int | None = Non
     of milliseconds while the whole list takes a second or more (the list shows both, in turn).
     """
     uow.actor.require(Permission.READ)
-    stmt = matter_list_stmt(uow, spec)
+    stmt = matter_list_stmt(uow, spec, first_rows=limit is not None)
     if limit is not None:
         stmt = stmt.limit(limit)
     return packed_ids(uow.session, stmt)

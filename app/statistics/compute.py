@@ -28,6 +28,8 @@ from app.statistics.periods import Period, Window
 from db.models import Office
 
 MAX_WORKERS = 4
+# The statements of a period by their time at 1,000,000 contacts, longest first.
+LONGEST_FIRST = ("rates", "residence", "cube", "fixed", "repeat_matters")
 
 
 def scope(uow: UnitOfWork, office_ids: tuple[uuid.UUID, ...] = ()) -> tuple[uuid.UUID, ...]:
@@ -92,7 +94,9 @@ def compute_many(uow: UnitOfWork, periods: Sequence[Period], *, office_ids: tupl
         plan = counts.statements(uow, ContactFilter.for_window(window, offices))
         plan["rates"] = rates.all_rates(window, offices, settings)
         plans.append(plan)
-    flat = [(i, key, stmt) for i, plan in enumerate(plans) for key, stmt in plan.items()]
+    # Longest statements first, so the parallel connections finish together.
+    flat = sorted(((i, key, stmt) for i, plan in enumerate(plans) for key, stmt in plan.items()),
+                  key=lambda item: LONGEST_FIRST.index(item[1]))
     results = run_statements(uow, [stmt for _, _, stmt in flat], parallel=parallel)
     rows: list[dict[str, list[Any]]] = [{} for _ in plans]
     for (i, key, _), result in zip(flat, results):

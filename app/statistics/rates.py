@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, false, func, not_, or_, select, true, union, union_all
+from sqlalchemy import Select, and_, case, false, func, literal, not_, or_, select, true, union, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -135,16 +135,22 @@ def satisfaction(window: Window, offices: Offices, settings: RateSettings) -> Ra
                     Matter.satisfaction.in_(counted))
 
 
+def _any(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS (SELECT 1 ...): SQLite 3.40 reads the table row for ``EXISTS (SELECT * ...)`` even when
+    an index holds every column the conditions name."""
+    return select(literal(1)).where(*conditions).exists()
+
+
 def first_contact_resolution(window: Window, offices: Offices, settings: RateSettings) -> RateSpec:
     """申诉求决类 opened by a first contact, closed in the period; no repeat contact, not 不满意."""
     first = aliased(Contact, name="opening_contact")
     repeat = aliased(Contact, name="repeat_contact")
-    no_repeat = not_(exists().where(repeat.matter_id == Matter.id, repeat.is_repeat,
-                                    repeat.contact_at < window.cutoff))
+    no_repeat = not_(_any(repeat.matter_id == Matter.id, repeat.is_repeat == true(),
+                          repeat.contact_at < window.cutoff))
     return RateSpec(
         ("closed_on",),
         and_(Matter.matter_type == MatterType.CLAIM.value, _in_period(window, Matter.closed_on),
-             exists().where(first.matter_id == Matter.id, first.is_repeat == false())),
+             _any(first.matter_id == Matter.id, first.is_repeat == false())),
         and_(or_(Matter.satisfaction.is_(None), Matter.satisfaction != Satisfaction.DISSATISFIED.value),
              no_repeat))
 

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, OfficeOwned, UtcDateTime, code, long
-from db.models.contacts import Contact
+from db.models.contacts import Contact, ContactPerson
 from db.models.matters import Matter, MatterDeadline
 
 
@@ -77,9 +77,19 @@ CONTACT_STATS_INDEX = Index(
     Contact.is_repeat, Contact.skip_level, Contact.leader_reception, Contact.matter_id,
     Contact.problem_village_id, Contact.id,
 )
+# The rates read their candidate matters in slices, in this order (app/statistics/rates.py SLICES);
+# a slice skips the matters an earlier dated slice took. Each dated index carries the dates of the
+# earlier slices, so a matter already taken is skipped in the index without reading its row.
+_SLICE_DATES = (Matter.registered_on, Matter.replied_on, Matter.reply_delivered_on, Matter.closed_on,
+                Matter.resolved_on)
 MATTER_DATE_INDEXES = tuple(
-    Index(f"ix_matter_stats_{column.name}", Matter.office_id, column)
-    for column in (Matter.registered_on, Matter.replied_on, Matter.reply_delivered_on,
-                   Matter.closed_on, Matter.resolved_on, Matter.backlog_since, Matter.is_backlog)
-)
+    Index(f"ix_matter_stats_{column.name}", Matter.office_id, column, *_SLICE_DATES[:i])
+    for i, column in enumerate(_SLICE_DATES)
+) + tuple(Index(f"ix_matter_stats_{column.name}", Matter.office_id, column)
+          for column in (Matter.backlog_since, Matter.is_backlog))
 DEADLINE_DUE_INDEX = Index("ix_matter_deadline_clock_due", MatterDeadline.clock, MatterDeadline.due_on)
+# Residence villages read each contact's main petitioner (position 0) from the index alone.
+MAIN_PERSON_INDEX = Index("ix_contact_person_main", ContactPerson.contact_id, ContactPerson.position,
+                          ContactPerson.person_id)
+# The rates' "opened by a first contact" and "no repeat contact by the cut-off" tests, index only.
+CONTACT_REPEAT_INDEX = Index("ix_contact_matter_repeat", Contact.matter_id, Contact.is_repeat, Contact.contact_at)

@@ -161,6 +161,22 @@ def test_index_path_and_scan_path_agree_with_python_substring_search(ws, admin, 
             assert cs.search_matter_ids(uow, q) == _reference(uow, q), q
 
 
+def test_the_matter_by_matter_test_of_a_first_screenful_agrees_with_the_scan(ws, admin, monkeypatch):
+    rng = random.Random(11)
+    texts = _texts(rng, 40)
+    matter_ids = [register(ws, admin, t, name=person_name(i), title=t[:6]) for i, t in enumerate(texts[:20])]
+    for i, t in enumerate(texts[20:]):
+        repeat(ws, admin, matter_ids[i % len(matter_ids)], t, date(2026, 11, 10))
+    queries = {t[i:i + n] for t in texts for n in (1, 2) for i in (0, 3)} | {"补偿 村", "AB", "不存"}
+    monkeypatch.setattr(cs, "index_available", lambda _session: False)  # longer words take this path too
+    queries |= {t[i:i + 4] for t in texts[:10] for i in (0, 2)}
+    with ws.read(admin) as uow:
+        for q in sorted(queries):
+            walked = set(uow.session.scalars(select(Matter.id).where(
+                cs.own_office(uow), cs.matter_condition(uow, q, first_rows=True))))
+            assert walked == _reference(uow, q), q
+
+
 def test_needs_scan_tells_the_ui_when_a_query_reads_every_contact(ws, admin):
     with ws.read(admin) as uow:
         assert cs.needs_scan(uow.session, "补偿")

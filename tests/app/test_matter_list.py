@@ -106,6 +106,16 @@ def test_accusation_rows_are_masked_for_roles_that_may_not_read_them(ws, actors,
     assert ids(ws, actors[Role.LEADER], text="作风问题") == [sample.declined]
 
 
+@pytest.mark.parametrize("sort", [ml.MatterSort.NEWEST, ml.MatterSort.OLDEST, ml.MatterSort.DEADLINE])
+@pytest.mark.parametrize("text", ["反", "反映", "村", "不存"])
+def test_the_first_screenful_of_a_short_word_is_the_head_of_the_whole_list(ws, admin, sample, sort, text):
+    spec = ml.MatterFilter(text=text, sort=sort)
+    with ws.read(admin) as uow:
+        whole = unpack_ids(ml.matter_list_ids(uow, spec))
+        for limit in (1, 2, 3, 10):
+            assert unpack_ids(ml.matter_list_ids(uow, spec, limit=limit)) == whole[:limit]
+
+
 def test_a_page_is_at_most_one_hundred_rows(ws, admin):
     with ws.read(admin) as uow, pytest.raises(ValueError):
         ml.matter_rows(uow, [uuid.uuid4() for _ in range(101)])
@@ -148,6 +158,9 @@ def test_the_list_on_postgresql(postgres_url, tmp_path):
         assert ids(ws, admin, sort=ml.MatterSort.DEADLINE) == [overdue, fresh]
         with ws.read(admin) as uow:
             assert ml.matter_list_ids(uow, ml.MatterFilter(), limit=1) == fresh.bytes
+            # A short word's first screenful is tested matter by matter (ILIKE on PostgreSQL).
+            assert ml.matter_list_ids(uow, ml.MatterFilter(text="反映"), limit=1) == fresh.bytes
+            assert ml.matter_list_ids(uow, ml.MatterFilter(text="补偿"), limit=5) == overdue.bytes
             assert ml.matter_rows(uow, [overdue])[overdue].urgency == "overdue"
     finally:
         ws.close()

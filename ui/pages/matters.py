@@ -126,8 +126,9 @@ class MattersPage(Page):
     def run_query(self, spec: ml.MatterFilter | None = None, keep: uuid.UUID | None = None) -> None:
         """Ask for the ids of ``spec`` (default: the bar's filter) on a worker thread.
 
-        Without full-text words the first screenful is asked for too and shown at once; the whole
-        list replaces it when it arrives (a second or more at 300,000 matters).
+        The first screenful is asked for first and shown at once (a 1–2 character full-text word
+        included: it is found along the list's order); the whole list replaces it when it arrives
+        (a second or more at 300,000 matters).
         """
         spec = spec or self.filters.value()
         self._generation += 1
@@ -136,9 +137,8 @@ class MattersPage(Page):
         self._complete = False
         self.busy.show()
         self.count.setText("正在检索…" if spec.text else "正在载入…")
-        if not spec.text:
-            self.ctx.runner.read(lambda uow: ml.matter_list_ids(uow, spec, limit=FIRST_ROWS),
-                                 lambda packed: self._show_first(generation, packed, keep))
+        self.ctx.runner.read(lambda uow: ml.matter_list_ids(uow, spec, limit=FIRST_ROWS),
+                             lambda packed: self._show_first(generation, packed, keep))
         self.ctx.runner.read(lambda uow: ml.matter_list_ids(uow, spec),
                              lambda packed: self._show_ids(generation, packed, started, keep))
 
