@@ -82,15 +82,21 @@ def cmd_screening_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    leader = sub.add_parser("leader", help="领导接访、积案、矛盾纠纷排查").add_subparsers(
-        dest="leader_command", metavar="ACTION", required=True)
-    kinds = [PeriodKind.WEEK.value, PeriodKind.MONTH.value]
-    p = leader.add_parser("schedule", parents=[common], help="导出领导干部接访安排表（公示表）PDF")
-    p.add_argument("kind", choices=kinds)
+SCHEDULE_HELP = "导出领导干部接访安排表（公示表）PDF"
+
+
+def schedule_arguments(p: argparse.ArgumentParser) -> None:
+    """The 公示表 command's arguments: also ``xinfang notice reception-schedule``, with the other notices."""
+    p.add_argument("kind", choices=[PeriodKind.WEEK.value, PeriodKind.MONTH.value])
     p.add_argument("period", help="2026-W48 或 2026-11")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler=cmd_schedule)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    leader = sub.add_parser("leader", help="领导接访、积案、矛盾纠纷排查").add_subparsers(
+        dest="leader_command", metavar="ACTION", required=True)
+    schedule_arguments(leader.add_parser("schedule", parents=[common], help=SCHEDULE_HELP))
     p = leader.add_parser("backlog-rule", parents=[common], help="按积案规则标记积案")
     p.set_defaults(handler=cmd_backlog_rule)
     p = leader.add_parser("figures", parents=[common], help="领导接访、排查、敏感节点的统计数（JSON）")

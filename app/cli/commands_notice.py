@@ -12,6 +12,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from app.cli.commands_leader import SCHEDULE_HELP, schedule_arguments
 from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
 from app.domain.enums import DocumentKind
@@ -157,6 +158,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--kind", choices=[k.value for k in DocumentKind])
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler=cmd_notice_batch)
+    schedule_arguments(notice.add_parser("reception-schedule", parents=[common], help=SCHEDULE_HELP))
     p = notice.add_parser("person-cover", parents=[common], help="生成信访人档案（一人一档）封面")
     p.add_argument("--person", required=True, help="身份证号、姓名、电话或拼音首字母（须只找到一人）")
     p.add_argument("--retention", choices=list(RETENTIONS), help="保管期限（默认按本单位设置）")

@@ -9,7 +9,7 @@ from app.notices import blocks as b
 from app.notices.fonts import Role
 from app.notices.templates import Template, fill
 
-COLUMNS = (("date", 38.0), ("time", 30.0), ("leader", 24.0), ("place", 30.0), ("topics", 34.0))
+COLUMNS = (("date", 42.0), ("time", 29.0), ("leader", 21.0), ("place", 32.0), ("topics", 32.0))
 SIZE = 12.0
 C = b.Align.CENTER
 

@@ -11,6 +11,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +21,9 @@ from app.domain.enums import DocumentKind  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app.services import notices  # noqa: E402
+from app.services import leader_receptions as lr  # noqa: E402
 from app.services.person_cover import render_person_cover  # noqa: E402
+from app.services.schedule_notice import schedule_pdf  # noqa: E402
 from db.models import MatterPetitioner  # noqa: E402
 from tests.conftest import Clock, _actor, _build_template  # noqa: E402
 from tests.notices import builders  # noqa: E402
@@ -51,6 +54,12 @@ def samples(ws: Workspace) -> dict[str, bytes]:
         petitioner = uow.session.scalars(select(MatterPetitioner.person_id).where(
             MatterPetitioner.matter_id == closed)).first()
         result["person-cover"] = render_person_cover(uow, petitioner)
+        slot = lr.NewSlot(admin.user_id, date(2026, 11, 23), "上午 8:30—11:30", "镇信访接待室", "征地拆迁、劳动社保")
+        lr.add_slot(uow, slot)
+        lr.add_slot(uow, lr.NewSlot(admin.user_id, date(2026, 11, 30), "下午 2:30—5:00", "东风村村委会", "土地承包"))
+        lr.publish(uow, date(2026, 11, 1), date(2026, 11, 30))
+    with ws.read(admin) as uow:
+        result["reception-schedule"] = schedule_pdf(uow, date(2026, 11, 1), date(2026, 11, 30))
     return result
 
 

@@ -29,6 +29,9 @@ def test_leader_commands(ws, actors, admin, clock, tmp_path, capsys):
     pdf = tmp_path / "schedule.pdf"
     assert run(["leader", "schedule", "month", "2026-11", "-o", str(pdf), *folder]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+    same = tmp_path / "notice.pdf"  # the same 公示表 among the notices: xinfang notice reception-schedule
+    assert run(["notice", "reception-schedule", "month", "2026-11", "-o", str(same), *folder]) == 0
+    assert same.read_bytes().startswith(b"%PDF") and "公示表" in capsys.readouterr().out
     assert run(["leader", "schedule", "month", "2026-12", "-o", str(pdf), *folder]) == 2
     assert "没有已公示的接访安排" in capsys.readouterr().err
     assert run(["leader", "backlog-rule", *folder]) == 0
