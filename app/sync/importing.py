@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,7 @@ class _Applier:
         self.dry_run = dry_run
         self.now = datetime.now(timezone.utc)
         self.sender_id: uuid.UUID = package.sender.id
+        self.sender_text = str(self.sender_id)  # as rows spell it: compared as text first
         self.local_id: uuid.UUID = local.id
         self.new_assignments: list[dict[str, Any]] = []
         self.merges: list[dict[str, Any]] = []
@@ -276,7 +278,7 @@ class _Applier:
     def prepare(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
         """The package's row (JSON values) checked against the ownership rule."""
         owner = row.get("id") if table.name == "office" else row.get("office_id")
-        if table.name != "subject" and not _same_id(owner, self.sender_id):
+        if owner != self.sender_text and table.name != "subject" and not _same_id(owner, self.sender_id):
             raise self.refuse(table.name, row.get("id"), "不属于发送单位")
         if table.name == "assignment" and not _same_id(row.get("to_office_id"), self.local_id):
             raise self.refuse(table.name, row.get("id"), "交办给了其他单位")
@@ -408,8 +410,6 @@ class _Stage:
         self.table.create(self.connection)
         rows = itertools.chain([first], rows)
         self.size = self._copy(rows) if self.postgresql else self._insert(rows)
-        if self.postgresql:
-            self.connection.exec_driver_sql(f"ANALYZE {self.NAME}")  # the planner's join choice needs sizes
         return self.size
 
     def _copy(self, rows: Iterator[dict[str, Any]]) -> int:
@@ -417,13 +417,19 @@ class _Stage:
         wrapped = [i for i, c in enumerate(self.target.columns) if isinstance(c.type, JSON)]
         quoted = ", ".join(f'"{n}"' for n in self.names)
         raw = self.connection.connection.driver_connection
+        pick = itemgetter(*self.names)
         count = 0
         with raw.cursor() as cursor, cursor.copy(f"COPY {self.NAME} ({quoted}) FROM STDIN") as copy:
             for row in rows:
-                values = [row.get(n) for n in self.names]
-                for i in wrapped:
-                    if values[i] is not None:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
+                try:
+                    values = pick(row)
+                except KeyError:  # a column the sender lacks: NULL, as an update from it would write
+                    values = tuple(row.get(n) for n in self.names)
+                if wrapped:
+                    values = list(values)
+                    for i in wrapped:
+                        if values[i] is not None:
+                            values[i] = json.dumps(values[i], ensure_ascii=False)
                 copy.write_row(values)
                 count += 1
         return count
@@ -457,10 +463,10 @@ class _Stage:
     def classify(self, edited: list[uuid.UUID]) -> tuple[int, int]:
         """(new, updated) rows; rows with local edits are left to ``merge_edited``."""
         stage, target = self.table, self.target
-        new = self.connection.execute(select(func.count()).select_from(stage).where(~self._exists())).scalar_one()
-        updated = self.connection.execute(
-            select(func.count()).select_from(stage).join(target, target.c.id == stage.c.id)
-            .where(self._differs(), self._not_edited(edited))).scalar_one()
+        changed = and_(target.c.id.is_not(None), self._differs(), self._not_edited(edited))
+        new, updated = self.connection.execute(
+            select(func.count(case((target.c.id.is_(None), 1))), func.count(case((changed, 1))))
+            .select_from(stage.outerjoin(target, target.c.id == stage.c.id))).one()
         return int(new), int(updated)
 
     def _values(self) -> dict[str, Any]:
