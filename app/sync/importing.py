@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Column, ColumnElement, Connection, MetaData, Table, Uuid, and_, any_, bindparam, case, cast, delete, func, insert,
-    or_,
-    select, true, update,
+    JSON, Column, ColumnElement, Connection, MetaData, Table, Uuid, and_, any_, bindparam, case, cast, delete, false, func,
+    insert, or_, select, true, update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
@@ -250,30 +249,27 @@ class _Applier:
             stage.drop()  # after a failure the transaction's rollback removes it
 
     def apply_staged(self, table: Table, stage: _Stage, counter: Counter[str]) -> None:
-        self.check_existing_owners(table, stage)
         edited = conflicts.edited_ids(self.connection, table, stage.table.c.id)
-        new, updated = stage.classify(edited)
+        new, updated, foreign = stage.classify(edited, check_owner=table.name not in ("subject", "office"))
+        if foreign:
+            self.refuse_foreign(table, stage)
         counter["new"] += new
         counter["updated"] += updated
         counter["unchanged"] += stage.size - new - updated - len(edited)
         if table.name in ("assignment", "person_merge"):
             for row in stage.new_rows():
                 self.note_new(table.name, row)
-        if table.name == "person" and not self.dry_run and self.holds_rows_of_sender(table):
+        if table.name == "person" and not self.dry_run and new < stage.size:
             stage.free_id_numbers(edited)
         self.merge_edited(table, stage, edited, counter)
         if self.dry_run:
             return
-        stage.write(edited)
+        stage.write(edited, new=new, updated=updated)
         stage.restore_self_references()
         written = stage.count_written()
         if written != stage.size:
             raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"
                                   f"只有 {written} 行，应为 {stage.size} 行，已全部撤销", field="package")
-
-    def holds_rows_of_sender(self, table: Table) -> bool:
-        return self.connection.execute(
-            select(table.c.id).where(table.c.office_id == self.sender.id).limit(1)).first() is not None
 
     def prepare(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
         """The package's row (JSON values) checked against the ownership rule."""
@@ -286,14 +282,12 @@ class _Applier:
             row |= _FOREIGN_USER | {"login": f"{row['login']}@{self.sender.division_code}"[:50]}
         return row
 
-    def check_existing_owners(self, table: Table, stage: _Stage) -> None:
-        if table.name in ("subject", "office"):
-            return
+    def refuse_foreign(self, table: Table, stage: _Stage) -> None:
+        """A staged row whose id here belongs to another office: the whole package is refused."""
         clash = self.connection.execute(
             select(stage.table.c.id).join(table, table.c.id == stage.table.c.id)
             .where(table.c.office_id.is_distinct_from(stage.table.c.office_id)).limit(1)).scalar()
-        if clash is not None:
-            raise self.refuse(table.name, clash, "在本库中属于其他单位")
+        raise self.refuse(table.name, clash, "在本库中属于其他单位")
 
     def merge_edited(self, table: Table, stage: _Stage, edited: list[uuid.UUID], counter: Counter[str]) -> None:
         """Rows the owner sent that were also edited here: parallel changes kept, conflicts queued."""
@@ -460,14 +454,18 @@ class _Stage:
     def _not_edited(self, edited: list[uuid.UUID]) -> ColumnElement[bool]:
         return self.table.c.id.not_in(edited) if edited else true()
 
-    def classify(self, edited: list[uuid.UUID]) -> tuple[int, int]:
-        """(new, updated) rows; rows with local edits are left to ``merge_edited``."""
+    def classify(self, edited: list[uuid.UUID], *, check_owner: bool) -> tuple[int, int, int]:
+        """(new, updated, owned here by another office) rows, in one pass; rows with local edits are
+        left to ``merge_edited``."""
         stage, target = self.table, self.target
         changed = and_(target.c.id.is_not(None), self._differs(), self._not_edited(edited))
-        new, updated = self.connection.execute(
-            select(func.count(case((target.c.id.is_(None), 1))), func.count(case((changed, 1))))
+        foreign = and_(target.c.id.is_not(None), target.c.office_id.is_distinct_from(stage.c.office_id)) \
+            if check_owner else false()
+        new, updated, foreign_rows = self.connection.execute(
+            select(func.count(case((target.c.id.is_(None), 1))), func.count(case((changed, 1))),
+                   func.count(case((foreign, 1))))
             .select_from(stage.outerjoin(target, target.c.id == stage.c.id))).one()
-        return int(new), int(updated)
+        return int(new), int(updated), int(foreign_rows)
 
     def _values(self) -> dict[str, Any]:
         """The staged columns, self references pointing at the row itself for now."""
@@ -492,16 +490,19 @@ class _Stage:
             or_(target.c.id_number.is_distinct_from(stage.c.id_number),
                 and_(self._differs(), self._not_edited(edited)))).values(id_number=None))
 
-    def write(self, edited: list[uuid.UUID]) -> None:
-        """Changed rows updated (every column, stamps included), new rows inserted."""
+    def write(self, edited: list[uuid.UUID], *, new: int, updated: int) -> None:
+        """Changed rows updated (every column, stamps included), new rows inserted; a statement with
+        nothing to do (``classify`` counted none) is not sent."""
         target, stage = self.target, self.table
         values = self._values()
-        self.connection.execute(update(target).where(target.c.id == stage.c.id, self._differs(),
-                                                     self._not_edited(edited))
-                                .values({n: v for n, v in values.items() if n != "id"}))
-        self.connection.execute(insert(target).from_select(
-            self.names, select(*[v.label(n) if n in self.self_refs else v for n, v in values.items()])
-            .where(~self._exists())))
+        if updated:
+            self.connection.execute(update(target).where(target.c.id == stage.c.id, self._differs(),
+                                                         self._not_edited(edited))
+                                    .values({n: v for n, v in values.items() if n != "id"}))
+        if new:
+            self.connection.execute(insert(target).from_select(
+                self.names, select(*[v.label(n) if n in self.self_refs else v for n, v in values.items()])
+                .where(~self._exists())))
 
     def restore_self_references(self) -> None:
         """Now every row is there, point them where the package says (updated_at named, so the
