@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, or_, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.enums import OfficeLevel
 from db.change_log import synced_tables
 from db.models import Assignment, Matter, Supervision, SyncChange
-from db.row_codec import TableCodec
+from db.row_codec import stored_encoder
 
 TOMBSTONE = "_deleted"
 BATCH = 5_000
@@ -86,38 +86,54 @@ def live_rows_query(table: Table, scope: Scope) -> Select[Any]:
 def count_changes(session: Session, scope: Scope) -> dict[str, int]:
     """Rows per table a package for ``scope`` would carry, tombstones included (the 数据同步 page)."""
     counts: dict[str, int] = {}
+    changed = changed_tables(session, scope)
     for table in tables_for(scope.local_level):
-        live = session.execute(select(func.count()).select_from(live_rows_query(table, scope).subquery())).scalar_one()
-        dead = session.execute(select(func.count()).where(_changed(table, scope), SyncChange.deleted)).scalar_one()
+        dead = changed.get(table.name, (0, 0))[1]
+        live = session.execute(select(func.count()).select_from(live_rows_query(table, scope).subquery())).scalar_one() \
+            if table.name in changed else 0
         if live or dead:
             counts[table.name] = int(live) + int(dead)
     return counts
 
 
-def tombstone_counts(session: Session, scope: Scope) -> dict[str, int]:
-    """Deleted rows per table (in the manifest, so the importer's deletion pass skips tables without)."""
-    counts = {}
-    for table in tables_for(scope.local_level):
-        n = session.execute(select(func.count()).where(_changed(table, scope), SyncChange.deleted)).scalar_one()
-        if n:
-            counts[table.name] = int(n)
-    return counts
+def changed_tables(session: Session, scope: Scope) -> dict[str, tuple[int, int]]:
+    """(changed, deleted) change-log rows per table in the range: one grouped pass over the log, so
+    tables without changes cost no query of their own."""
+    names = [t.name for t in tables_for(scope.local_level)]
+    owner = or_(and_(SyncChange.table_name != "subject", SyncChange.office_id == scope.local_office_id),
+                and_(SyncChange.table_name == "subject", SyncChange.office_id.is_(None)))
+    query = (select(SyncChange.table_name, func.count(), func.sum(case((SyncChange.deleted, 1), else_=0)))
+             .where(SyncChange.seq > scope.since, SyncChange.seq <= scope.upto, owner,
+                    SyncChange.table_name.in_(names))
+             .group_by(SyncChange.table_name))
+    return {name: (int(total), int(dead or 0)) for name, total, dead in session.execute(query)}
 
 
-def iter_table(session: Session, table: Table, scope: Scope) -> Iterator[dict[str, Any]]:
-    """The table's changed rows as JSON-safe dicts, then its tombstones."""
-    codec = TableCodec(table)
-    blanked = _BLANKED.get(table.name, {})
-    # Core rows straight off the connection, streamed: no ORM layer for what is only copied out.
+def iter_table(session: Session, table: Table, scope: Scope,
+               changed: dict[str, tuple[int, int]] | None = None) -> Iterator[dict[str, Any]]:
+    """The table's changed rows as JSON-safe dicts, then its tombstones.
+
+    ``changed`` (from ``changed_tables``) lets a table without changes skip its queries."""
+    if changed is not None and table.name not in changed:
+        return
     connection = session.connection()
-    streamed = {"stream_results": True, "max_row_buffer": BATCH}
-    result = connection.execute(live_rows_query(table, scope).execution_options(**streamed))
-    for row in result.mappings():
-        data = codec.encode(row)
-        data.update(blanked)
-        yield data
+    encode = stored_encoder(table, connection.dialect.name)
+    blanked = _BLANKED.get(table.name, {})
+    # Core rows in the form the database stores them, in batches: no ORM and no UUID or datetime
+    # objects for what is only copied out (see db/row_codec.py).
+    columns = [type_coerce(c, encode.column_type(c)).label(c.name) for c in table.columns]
+    query = live_rows_query(table, scope).with_only_columns(*columns)
+    result = connection.execute(query.execution_options(stream_results=True, max_row_buffer=BATCH))
+    for batch in result.partitions(BATCH):
+        for row in batch:
+            data = encode(row)
+            if blanked:
+                data.update(blanked)
+            yield data
+    if changed is not None and not changed[table.name][1]:
+        return
     dead = connection.execute(select(SyncChange.row_id).where(_changed(table, scope), SyncChange.deleted)
-                              .order_by(SyncChange.seq).execution_options(**streamed))
+                              .order_by(SyncChange.seq))
     for (row_id,) in dead:
         yield {"id": str(row_id), TOMBSTONE: True}
 

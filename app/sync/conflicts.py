@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Connection, Table, select
 from sqlalchemy.orm import Session
 
 from app.domain.permissions import Permission
@@ -49,6 +49,15 @@ def local_edits(session: Session, table: str, ids: Iterable[uuid.UUID]) -> dict[
     for row_id, name, base in rows:
         found.setdefault(row_id, {})[name] = base
     return found
+
+
+def edited_ids(connection: Connection, table: Table, incoming: ColumnElement[Any]) -> list[uuid.UUID]:
+    """Ids among ``incoming`` (a staged id column) of rows stored here with local edits: found in SQL,
+    so only those rows are compared field by field."""
+    query = (select(SyncLocalEdit.row_id).distinct()
+             .where(SyncLocalEdit.table_name == table.name, SyncLocalEdit.row_id.in_(select(incoming)),
+                    SyncLocalEdit.row_id.in_(select(table.c.id))))
+    return list(connection.execute(query).scalars())
 
 
 def merge(codec: TableCodec, incoming: dict[str, Any], current: dict[str, Any], bases: dict[str, Any]) -> Merged:

@@ -24,7 +24,7 @@ from app.services.attachments import blob_path
 from app.services.context import Actor
 from app.services.workspace import Workspace
 from app.sync.changes import (
-    Scope, attachment_hashes, count_changes, current_change, iter_table, tables_for, tombstone_counts,
+    Scope, attachment_hashes, changed_tables, count_changes, current_change, iter_table, tables_for,
 )
 from app.sync.container import Progress
 from app.sync.envelope import write_package
@@ -105,7 +105,8 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
             scope = scope_for(session, local, partner, full=full)
             sequence = link.last_sent_seq + 1
             rows: dict[str, int] = {}
-            tables = {t.name: _counted(iter_table(session, t, scope), t.name, rows)
+            changed = changed_tables(session, scope)
+            tables = {t.name: _counted(iter_table(session, t, scope, changed), t.name, rows)
                       for t in tables_for(scope.local_level)}
             hashes = attachment_hashes(session, scope)
             files = [(h, blob_path(workspace.attachments_dir, h)) for h in hashes]
@@ -118,7 +119,7 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
                 tables=tables, attachments=[(h, p) for h, p in files if p.is_file()],
                 extra_manifest={"full": full, "since_change": scope.since, "upto_change": scope.upto,
                                 "received": sorted(link.received),
-                                "tombstones": tombstone_counts(session, scope)},
+                                "tombstones": {n: dead for n, (_, dead) in changed.items() if dead}},
                 progress=progress)
             rows = {name: n for name, n in rows.items() if n}
             session.add(SyncSent(partner_id=partner.id, sequence=sequence, since_change=scope.since,

@@ -10,17 +10,22 @@ counted back and the totals compared with the manifest; any difference rolls eve
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 from collections import Counter
-from operator import itemgetter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, Uuid, any_, bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    JSON, Column, ColumnElement, Connection, MetaData, Table, Uuid, and_, any_, bindparam, case, cast, delete, false, func,
+    insert, or_, select, true, update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,6 +179,9 @@ class _Applier:
         self.report = report
         self.dry_run = dry_run
         self.now = datetime.now(timezone.utc)
+        self.sender_id: uuid.UUID = package.sender.id
+        self.sender_text = str(self.sender_id)  # as rows spell it: compared as text first
+        self.local_id: uuid.UUID = local.id
         self.new_assignments: list[dict[str, Any]] = []
         self.merges: list[dict[str, Any]] = []
 
@@ -230,55 +238,73 @@ class _Applier:
     # rows
 
     def upsert(self, table: Table) -> None:
-        codec = TableCodec(table)
+        """All of the table's rows go into a temporary staging table first (COPY on PostgreSQL); then
+        new, changed and unchanged rows are told apart and written by a few set-based statements.
+        Only rows with local edits (sync_local_edit) are compared field by field in Python."""
         counter = self.report.tables.setdefault(table.name, Counter())
-        self_refs = [c.name for c in table.columns for fk in c.foreign_keys if fk.column.table is table]
-        if table.name == "person" and not self.dry_run and self.holds_rows_of_sender(table):
-            self.free_id_numbers(table, codec)
-        pointing: list[dict[str, Any]] = []
-        for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
-            rows = [self.prepare(table, codec.decode(r)) for r in batch]
-            pointing += [r for r in rows if any(r.get(c) is not None for c in self_refs)]
-            self.upsert_batch(table, codec, rows, counter, self_refs)
-        if pointing and not self.dry_run:
-            self.restore_self_references(table, pointing, self_refs)
+        rows = (self.prepare(table, r) for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE))
+        stage = _Stage(self.connection, table)
+        if stage.load(rows):
+            self.apply_staged(table, stage, counter)
+            stage.drop()  # after a failure the transaction's rollback removes it
 
-    def holds_rows_of_sender(self, table: Table) -> bool:
-        return self.connection.execute(
-            select(table.c.id).where(table.c.office_id == self.sender.id).limit(1)).first() is not None
+    def apply_staged(self, table: Table, stage: _Stage, counter: Counter[str]) -> None:
+        edited = conflicts.edited_ids(self.connection, table, stage.table.c.id)
+        new, updated, foreign = stage.classify(edited, check_owner=table.name not in ("subject", "office"))
+        if foreign:
+            self.refuse_foreign(table, stage)
+        counter["new"] += new
+        counter["updated"] += updated
+        counter["unchanged"] += stage.size - new - updated - len(edited)
+        if table.name in ("assignment", "person_merge"):
+            for row in stage.new_rows():
+                self.note_new(table.name, row)
+        if table.name == "person" and not self.dry_run and new < stage.size:
+            stage.free_id_numbers(edited)
+        self.merge_edited(table, stage, edited, counter)
+        if self.dry_run:
+            return
+        stage.write(edited, new=new, updated=updated)
+        stage.restore_self_references()
+        written = stage.count_written()
+        if written != stage.size:
+            raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"
+                                  f"只有 {written} 行，应为 {stage.size} 行，已全部撤销", field="package")
 
     def prepare(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
+        """The package's row (JSON values) checked against the ownership rule."""
         owner = row.get("id") if table.name == "office" else row.get("office_id")
-        if table.name != "subject" and owner != self.sender.id:
+        if owner != self.sender_text and table.name != "subject" and not _same_id(owner, self.sender_id):
             raise self.refuse(table.name, row.get("id"), "不属于发送单位")
-        if table.name == "assignment" and row.get("to_office_id") != self.local.id:
+        if table.name == "assignment" and not _same_id(row.get("to_office_id"), self.local_id):
             raise self.refuse(table.name, row.get("id"), "交办给了其他单位")
         if table.name == "user_account":
             row |= _FOREIGN_USER | {"login": f"{row['login']}@{self.sender.division_code}"[:50]}
         return row
 
-    def upsert_batch(self, table: Table, codec: TableCodec, rows: list[dict[str, Any]], counter: Counter[str],
-                     self_refs: list[str]) -> None:
-        ids = [r["id"] for r in rows]
-        current = {r["id"]: dict(r) for r in self.connection.execute(select(table).where(self.among(table.c.id, ids))).mappings()}
-        edits = conflicts.local_edits(self.session, table.name, [i for i in ids if i in current])
-        inserts: list[dict[str, Any]] = []
+    def refuse_foreign(self, table: Table, stage: _Stage) -> None:
+        """A staged row whose id here belongs to another office: the whole package is refused."""
+        clash = self.connection.execute(
+            select(stage.table.c.id).join(table, table.c.id == stage.table.c.id)
+            .where(table.c.office_id.is_distinct_from(stage.table.c.office_id)).limit(1)).scalar()
+        raise self.refuse(table.name, clash, "在本库中属于其他单位")
+
+    def merge_edited(self, table: Table, stage: _Stage, edited: list[uuid.UUID], counter: Counter[str]) -> None:
+        """Rows the owner sent that were also edited here: parallel changes kept, conflicts queued."""
+        if not edited:
+            return
+        codec = TableCodec(table)
+        edits = conflicts.local_edits(self.session, table.name, edited)
+        current = {r["id"]: dict(r) for r in self.connection.execute(
+            select(table).where(self.among(table.c.id, edited))).mappings()}
         updates: list[dict[str, Any]] = []
-        for row in rows:
-            existing = current.get(row["id"])
-            if existing is None:
-                counter["new"] += 1
-                inserts.append(row)
-                self.note_new(table.name, row)
-                continue
-            if _owner(table, existing) != _owner(table, row):
-                raise self.refuse(table.name, row["id"], "在本库中属于其他单位")
+        for row in stage.rows(edited):
+            existing = current[row["id"]]
             merged = conflicts.merge(codec, row, existing, edits.get(row["id"], {}))
-            same = all(merged.values.get(k) == existing.get(k) for k in merged.values if k not in _STAMPS)
             if merged.conflicts:
                 counter["conflicting"] += 1
                 self.report.conflicts += len(merged.conflicts)
-            elif same:
+            elif all(merged.values.get(k) == existing.get(k) for k in merged.values if k not in _STAMPS):
                 counter["unchanged"] += 1
                 continue
             else:
@@ -287,76 +313,18 @@ class _Applier:
             if not self.dry_run and (merged.conflicts or merged.parallel):
                 conflicts.record(self.session, codec, self.sender.id, self.package.sequence, row["id"], merged,
                                  row, self.now)
-            updates.append(merged.values)
-        if self.dry_run:
-            return
-        if inserts:
-            self.insert(table, [_self_pointing(r, self_refs) for r in inserts])
-        if updates:
+            updates.append(_self_pointing(merged.values, stage.self_refs))
+        if updates and not self.dry_run:
             columns = [c.name for c in table.columns if c.name != "id"]
             stmt = (update(table).where(table.c.id == bindparam("_id"))
                     .values({c: bindparam(f"_{c}") for c in columns}))
-            self.connection.execute(stmt, [
-                {"_id": u["id"], **{f"_{c}": u.get(c) for c in columns}}
-                for u in (_self_pointing(u, self_refs) for u in updates)])
-        written = self.connection.execute(select(func.count()).select_from(table)
-                                          .where(self.among(table.c.id, ids))).scalar_one()
-        if written != len(ids):
-            raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"
-                                  f"只有 {written} 行，应为 {len(ids)} 行，已全部撤销", field="package")
-
-    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """New rows: by COPY on PostgreSQL (several times faster than INSERT for a county's bulk import)."""
-        if self.connection.dialect.name != "postgresql":
-            self.connection.execute(table.insert(), rows)
-            return
-        import psycopg
-        from psycopg.types.json import Json
-
-        columns = list(table.columns)
-        names = [c.name for c in columns]
-        wrapped = [i for i, c in enumerate(columns) if isinstance(c.type, JSON)]
-        pick = itemgetter(*names)
-        raw = self.connection.connection.driver_connection
-        quoted = ", ".join(f'"{n}"' for n in names)
-        statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
-        try:
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    values = list(pick(row))  # every column: the sender runs the same format version
-                    for i in wrapped:
-                        if values[i] is not None:
-                            values[i] = Json(values[i])
-                    copy.write_row(values)
-        except psycopg.IntegrityError as exc:  # the driver's own: give it SQLAlchemy's shape like INSERT's
-            raise IntegrityError(statement, None, exc) from exc
+            self.connection.execute(stmt, [{"_id": u["id"], **{f"_{c}": u.get(c) for c in columns}} for u in updates])
 
     def note_new(self, table: str, row: dict[str, Any]) -> None:
         if table == "assignment":
             self.new_assignments.append(row)
         elif table == "person_merge" and row.get("status") == "merged":
             self.merges.append(row)
-
-    def free_id_numbers(self, table: Table, codec: TableCodec) -> None:
-        """Persons whose ID number moves to another archive in this package let go of it first
-        (a merge or its undo), so the one-live-archive-per-ID-number index never sees two at once."""
-        for batch in _batches(r for r in self.package.iter_rows(table.name) if not r.get(TOMBSTONE)):
-            wanted = {uuid.UUID(r["id"]): r.get("id_number") for r in batch}
-            held = self.connection.execute(select(table.c.id, table.c.id_number)
-                                           .where(self.among(table.c.id, list(wanted)), table.c.id_number.is_not(None)))
-            moving = [row_id for row_id, number in held if wanted[row_id] != number]
-            if moving:
-                self.connection.execute(update(table).where(self.among(table.c.id, moving)).values(id_number=None))
-
-    def restore_self_references(self, table: Table, pointing: list[dict[str, Any]], self_refs: list[str]) -> None:
-        """Rows were written pointing at themselves (a merged archive's survivor may come later in the
-        package); now every row is there, point them where the package says."""
-        for name in self_refs:
-            # updated_at named, so the column's on-update stamp does not replace the sender's.
-            values = [{"_id": r["id"], "_v": r[name], "_u": r["updated_at"]} for r in pointing if r.get(name)]
-            if values:
-                self.connection.execute(update(table).where(table.c.id == bindparam("_id"))
-                                        .values({name: bindparam("_v"), "updated_at": bindparam("_u")}), values)
 
     def check_counts(self, tables: list[Table]) -> None:
         """Every row the manifest announces was read and accounted for."""
@@ -409,6 +377,159 @@ class _Applier:
             partial = target.with_name(target.name + ".partial")
             partial.write_bytes(data)
             partial.replace(target)
+
+
+class _Stage:
+    """A temporary table shaped like ``table`` holding one package's rows of it, compared and written
+    in SQL. Rows that name themselves (a merged archive's survivor) are first written pointing at
+    themselves, as the survivor may come later in the package; ``restore_self_references`` ends that."""
+
+    NAME = "sync_stage"
+
+    def __init__(self, connection: Connection, table: Table) -> None:
+        self.connection = connection
+        self.target = table
+        self.table = Table(self.NAME, MetaData(), *[Column(c.name, c.type) for c in table.columns],
+                           prefixes=["TEMPORARY"])
+        self.names = [c.name for c in table.columns]
+        self.self_refs = [c.name for c in table.columns for fk in c.foreign_keys if fk.column.table is table]
+        self.postgresql = connection.dialect.name == "postgresql"
+        self.size = 0
+
+    def load(self, rows: Iterator[dict[str, Any]]) -> int:
+        """Copy the package's rows (JSON values) in; returns how many."""
+        first = next(rows, None)
+        if first is None:
+            return 0
+        self.table.create(self.connection)
+        rows = itertools.chain([first], rows)
+        self.size = self._copy(rows) if self.postgresql else self._insert(rows)
+        return self.size
+
+    def _copy(self, rows: Iterator[dict[str, Any]]) -> int:
+        """PostgreSQL reads the JSON text values itself (UUIDs, ISO dates and times): no Python objects."""
+        wrapped = [i for i, c in enumerate(self.target.columns) if isinstance(c.type, JSON)]
+        quoted = ", ".join(f'"{n}"' for n in self.names)
+        raw = self.connection.connection.driver_connection
+        pick = itemgetter(*self.names)
+        count = 0
+        with raw.cursor() as cursor, cursor.copy(f"COPY {self.NAME} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                try:
+                    values = pick(row)
+                except KeyError:  # a column the sender lacks: NULL, as an update from it would write
+                    values = tuple(row.get(n) for n in self.names)
+                if wrapped:
+                    values = list(values)
+                    for i in wrapped:
+                        if values[i] is not None:
+                            values[i] = json.dumps(values[i], ensure_ascii=False)
+                copy.write_row(values)
+                count += 1
+        return count
+
+    def _insert(self, rows: Iterator[dict[str, Any]]) -> int:
+        codec = TableCodec(self.target)
+        count = 0
+        for batch in _batches(rows):
+            self.connection.execute(self.table.insert(), [codec.decode(r) for r in batch])
+            count += len(batch)
+        return count
+
+    def _differs(self) -> ColumnElement[bool]:
+        """Any column other than the id and the stamps differs (JSON compared as values)."""
+        pairs = []
+        for name in self.names:
+            if name == "id" or name in _STAMPS:
+                continue
+            here, there = self.target.c[name], self.table.c[name]
+            if self.postgresql and isinstance(here.type, JSON):
+                here, there = cast(here, JSONB), cast(there, JSONB)
+            pairs.append(here.is_distinct_from(there))
+        return or_(*pairs)
+
+    def _exists(self) -> Any:
+        return select(self.target.c.id).where(self.target.c.id == self.table.c.id).exists()
+
+    def _not_edited(self, edited: list[uuid.UUID]) -> ColumnElement[bool]:
+        return self.table.c.id.not_in(edited) if edited else true()
+
+    def classify(self, edited: list[uuid.UUID], *, check_owner: bool) -> tuple[int, int, int]:
+        """(new, updated, owned here by another office) rows, in one pass; rows with local edits are
+        left to ``merge_edited``."""
+        stage, target = self.table, self.target
+        changed = and_(target.c.id.is_not(None), self._differs(), self._not_edited(edited))
+        foreign = and_(target.c.id.is_not(None), target.c.office_id.is_distinct_from(stage.c.office_id)) \
+            if check_owner else false()
+        new, updated, foreign_rows = self.connection.execute(
+            select(func.count(case((target.c.id.is_(None), 1))), func.count(case((changed, 1))),
+                   func.count(case((foreign, 1))))
+            .select_from(stage.outerjoin(target, target.c.id == stage.c.id))).one()
+        return int(new), int(updated), int(foreign_rows)
+
+    def _values(self) -> dict[str, Any]:
+        """The staged columns, self references pointing at the row itself for now."""
+        stage = self.table
+        return {n: case((stage.c[n].is_not(None), stage.c.id)) if n in self.self_refs else stage.c[n]
+                for n in self.names}
+
+    def new_rows(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.connection.execute(select(self.table).where(~self._exists())).mappings()]
+
+    def rows(self, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.connection.execute(
+            select(self.table).where(self.table.c.id.in_(ids))).mappings()]
+
+    def free_id_numbers(self, edited: list[uuid.UUID]) -> None:
+        """Persons whose ID number moves to another archive in this package (a merge or its undo) let
+        go of it first, and so do the other persons about to be rewritten: one statement updates them
+        in no set order, so the one-live-archive-per-ID-number index must never see two at once."""
+        target, stage = self.target, self.table
+        self.connection.execute(update(target).where(
+            target.c.id == stage.c.id, target.c.id_number.is_not(None),
+            or_(target.c.id_number.is_distinct_from(stage.c.id_number),
+                and_(self._differs(), self._not_edited(edited)))).values(id_number=None))
+
+    def write(self, edited: list[uuid.UUID], *, new: int, updated: int) -> None:
+        """Changed rows updated (every column, stamps included), new rows inserted; a statement with
+        nothing to do (``classify`` counted none) is not sent."""
+        target, stage = self.target, self.table
+        values = self._values()
+        if updated:
+            self.connection.execute(update(target).where(target.c.id == stage.c.id, self._differs(),
+                                                         self._not_edited(edited))
+                                    .values({n: v for n, v in values.items() if n != "id"}))
+        if new:
+            self.connection.execute(insert(target).from_select(
+                self.names, select(*[v.label(n) if n in self.self_refs else v for n, v in values.items()])
+                .where(~self._exists())))
+
+    def restore_self_references(self) -> None:
+        """Now every row is there, point them where the package says (updated_at named, so the
+        column's on-update stamp does not replace the sender's)."""
+        target, stage = self.target, self.table
+        for name in self.self_refs:
+            self.connection.execute(update(target).where(target.c.id == stage.c.id, stage.c[name].is_not(None))
+                                    .values({name: stage.c[name], "updated_at": stage.c.updated_at}))
+
+    def count_written(self) -> int:
+        return int(self.connection.execute(select(func.count()).select_from(self.table)
+                                           .join(self.target, self.target.c.id == self.table.c.id)).scalar_one())
+
+    def drop(self) -> None:
+        self.table.drop(self.connection)
+
+
+def _same_id(value: Any, expected: uuid.UUID) -> bool:
+    """A package's UUID text equals ``expected`` (the usual spelling compared as text, any other parsed)."""
+    if not isinstance(value, str):
+        return False
+    if value == str(expected):
+        return True
+    try:
+        return uuid.UUID(value) == expected
+    except ValueError:
+        return False
 
 
 def _apply(workspace: Workspace, uow: UnitOfWork, package: OpenedPackage, local: Office, report: ImportReport,

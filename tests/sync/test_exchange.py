@@ -259,3 +259,23 @@ def test_a_row_naming_a_record_the_receiver_lacks_is_refused_whole(pair, tmp_pat
     with pytest.raises(PackageRejected) as refused:
         receive(county, broken)
     assert refused.value.code == "dangling_reference" and count(county, SyncImport) == 0
+
+
+def test_repeated_rows_are_unchanged_and_only_a_changed_row_is_updated(pair, tmp_path):
+    """The set-based comparison: every column but the stamps, JSON by value (event data), on both backends."""
+    county, township = pair
+    matter = register(township, township.system_actor(), "反映征地补偿款未到位")
+    register(township, township.system_actor(), "反映村道损坏", name="李四")
+    first = receive(county, send(township, tmp_path / "s1")[0].path)
+    assert first.tables["matter_event"]["new"] >= 2 and first.total("updated") == 0
+
+    again = receive(county, send(township, tmp_path / "s2")[0].path)  # nothing acknowledged: the same rows
+    assert again.total("new") == again.total("updated") == again.total("conflicting") == 0
+    assert again.total("unchanged") == first.total("new")
+
+    _edit(township, Matter, matter, title="反映征地补偿款未到位（补充）")
+    third = receive(county, send(township, tmp_path / "s3")[0].path)
+    assert third.tables["matter"]["updated"] == 1 and third.total("updated") == 1
+    assert third.total("unchanged") == first.total("new") - 1
+    township_id = township.local_office_id()
+    assert owned_rows(county, township_id) == owned_rows(township, township_id)
