@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -27,19 +26,11 @@ from app.services.workspace import Workspace  # noqa: E402
 from app.statistics import periods  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
+from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 NOW = datetime(2026, 11, 23, 10, 0)
 OUT = Path(__file__).resolve().parent
 PASSWORD = "abc12345"
-
-
-def wait_for(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the page did not load in time")
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def demo_workspace(folder: Path) -> Workspace:

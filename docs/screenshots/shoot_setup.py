@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -29,19 +28,11 @@ from ui.idle_lock import IdleLock  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 from ui.wizard import SetupWizard  # noqa: E402
+from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 NOW = datetime(2026, 11, 23, 10, 0)
 OUT = Path(__file__).resolve().parent
 PASSWORD = "abc12345"
-
-
-def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("timed out")
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def side_by_side(shots: list[QPixmap], columns: int = 2, gap: int = 16) -> QPixmap:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,20 +29,12 @@ from app.sync.exporting import export_packages  # noqa: E402
 from app.sync.importing import import_packages  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
+from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 OUT = Path(__file__).resolve().parent
 PASSWORD = "abc12345"
 TOWNSHIPS = (("某某县某某镇人民政府", "某某镇", "330106101000"), ("某某县东城街道办事处", "东城街道", "330106102000"),
              ("某某县青山乡人民政府", "青山乡", "330106203000"))
-
-
-def wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("timed out")
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def office(folder: Path, name: str, short: str, code: str, level: OfficeLevel) -> Workspace:
