@@ -175,3 +175,13 @@ def test_larger_text_applies_at_once_and_stays_with_the_machine(page, qapp, ws):
         assert MachineSettings.load(ws.data_dir).text_size == 14
     finally:
         apply_theme(qapp)
+
+
+def test_the_attachment_size_limit_is_an_office_setting(page, qtbot, ws, admin):
+    rules = page.rules
+    assert rules.attachment_mb.value() == 50
+    rules.attachment_mb.setValue(20)
+    rules.save_button.click()
+    qtbot.waitUntil(lambda: rules.status.text().startswith("已保存"), timeout=WAIT)
+    with ws.read(admin) as uow:
+        assert get_settings(uow)["attachment_max_mb"] == 20

@@ -15,7 +15,8 @@ from app.domain.enums import DocumentKind
 from app.errors import DomainError
 from app.services.numbering import document_number
 from app.services.office_settings import (
-    ARCHIVE_RETENTIONS, BACKLOG_MONTHS_RANGE, EVALUATION_DAYS_RANGE, IDLE_LOCK_RANGE, get_settings, set_settings,
+    ARCHIVE_RETENTIONS, ATTACHMENT_MB_RANGE, BACKLOG_MONTHS_RANGE, EVALUATION_DAYS_RANGE, IDLE_LOCK_RANGE,
+    get_settings, set_settings,
 )
 from app.settings import DEFAULT_DOCUMENT_WORDS
 from ui.context import GuiContext
@@ -69,6 +70,7 @@ class RulesTab(QWidget):
         self.prefix_example = _hint("")
         self.prefix.textChanged.connect(self._show_example)
         self.idle = _spin(IDLE_LOCK_RANGE, " 分钟")
+        self.attachment_mb = _spin(ATTACHMENT_MB_RANGE, " MB")
         self.satisfaction = _combo(SATISFACTION)
         self.backlog = _spin(BACKLOG_MONTHS_RANGE, " 个月")
         self.evaluation = _spin(EVALUATION_DAYS_RANGE, " 天")
@@ -82,6 +84,7 @@ class RulesTab(QWidget):
             "idle_lock_minutes": self.idle, "satisfaction_counts_basically": self.satisfaction,
             "backlog_months": self.backlog, "evaluation_window_days": self.evaluation,
             "office_phone": self.phone, "review_body": self.review_body, "archive_retention": self.retention,
+            "attachment_max_mb": self.attachment_mb,
         }
         deadlines = _group("期限", (
             ("期限计算方式", self.day_unit), ("", self.roll),
@@ -94,7 +97,7 @@ class RulesTab(QWidget):
         statistics = _group("统计口径", (
             ("满意率", self.satisfaction), ("积案标准", self.backlog), ("满意度评价期限", self.evaluation),
         ))
-        security = _group("安全", (("无操作自动锁定", self.idle),))
+        security = _group("安全", (("无操作自动锁定", self.idle), ("单个附件上限", self.attachment_mb)))
         self.save_button = QPushButton("保存设置")
         self.save_button.setProperty("primary", True)
         self.save_button.clicked.connect(self.save)
@@ -141,6 +144,7 @@ class RulesTab(QWidget):
         self.phone.setText(str(values["office_phone"] or ""))
         self.review_body.setText(str(values["review_body"] or ""))
         self.retention.setCurrentIndex(max(0, self.retention.findData(values["archive_retention"])))
+        self.attachment_mb.setValue(int(values["attachment_max_mb"]))
 
     def values(self) -> dict[str, Any]:
         return {
@@ -149,7 +153,7 @@ class RulesTab(QWidget):
             "satisfaction_counts_basically": bool(self.satisfaction.currentData()),
             "backlog_months": self.backlog.value(), "evaluation_window_days": self.evaluation.value(),
             "office_phone": self.phone.text().strip(), "review_body": self.review_body.text().strip(),
-            "archive_retention": self.retention.currentData(),
+            "archive_retention": self.retention.currentData(), "attachment_max_mb": self.attachment_mb.value(),
         }
 
     def changes(self) -> dict[str, Any]:
