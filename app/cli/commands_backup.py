@@ -21,13 +21,13 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import Reason, create_backup
+    from app.services.backup import Reason, create_backup, record_file_event
 
-    data_dir = _data_dir(args)
+    data_dir, now = _data_dir(args), system_clock()
     target = Path(args.to) if args.to else None
     mirror_dir = MachineSettings.load(data_dir).backup_mirror_dir
     mirror = Path(mirror_dir) if mirror_dir and target is None else None
-    result = create_backup(data_dir, Reason.MANUAL, system_clock(), target=target, mirror=mirror,
+    result = create_backup(data_dir, Reason.MANUAL, now, target=target, mirror=mirror,
                            rotate=target is None)
     for sha in result.missing_attachments:
         sys.stderr.write(f"提示：附件文件缺失，未备份：{sha}\n")
@@ -35,6 +35,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         sys.stderr.write(f"提示：附件内容与哈希不符，未备份：{sha}\n")
     if result.mirror_error:
         sys.stderr.write(f"提示：{result.mirror_error}\n")
+    record_file_event(data_dir, now, "backup", folder=str(result.backup.path))
     print(result.backup.path)
     if result.mirror:
         print(result.mirror)
@@ -42,10 +43,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from app.services.restore import restore_backup
+    from app.services.restore import record_restore, restore_backup
 
-    data_dir = _data_dir(args)
-    result = restore_backup(data_dir, Path(args.file), system_clock())
+    data_dir, now = _data_dir(args), system_clock()
+    result = restore_backup(data_dir, Path(args.file), now)
+    record_restore(data_dir, now, result)
     print(f"已恢复：{result.restored_from}")
     if result.safety_backup:
         print(f"恢复前的数据已备份到：{result.safety_backup}")

@@ -132,7 +132,23 @@ def backup_now(data_dir: Path, actor: Actor, now: datetime, *, mirror: Path | No
                progress: Progress | None = None, cancelled: Cancelled | None = None) -> BackupResult:
     """立即备份 from the settings page: for the administrator."""
     actor.require(Permission.MANAGE_SETTINGS)
-    return create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress, cancelled=cancelled)
+    result = create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress, cancelled=cancelled)
+    record_file_event(data_dir, now, "backup", actor, folder=str(result.backup.path))
+    return result
+
+
+def record_file_event(data_dir: Path, now: datetime, action: str, actor: Actor | None = None,
+                      **details: object) -> None:
+    """Put a backup or a restore on the audit trail of the database now in the folder: both work on
+    files, outside any unit of work (a restore even replaces the trail it would have written to)."""
+    from app.services import audit
+
+    workspace = Workspace.open(data_dir, clock=lambda: now)
+    try:
+        with workspace.write(actor or workspace.system_actor()) as uow:
+            audit.record(uow, action, "office", uow.office_id, after=details)
+    finally:
+        workspace.close()
 
 
 def automatic_backup(workspace: Workspace, reason: Reason) -> BackupResult | None:

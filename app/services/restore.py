@@ -21,7 +21,7 @@ from app.domain.permissions import Permission
 from app.errors import StorageError, ValidationError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
 from app.services.backup import (
-    MANIFEST_FILE, BackupInfo, Reason, backups_dir, create_backup, read_manifest,
+    MANIFEST_FILE, BackupInfo, Reason, backups_dir, create_backup, read_manifest, record_file_event,
 )
 from app.services.backup_files import copy_hashed, fsync_dir, remove_tree, sha256_of
 from app.services.context import Actor
@@ -152,7 +152,14 @@ def restore_backup(data_dir: Path, source: Path, now: datetime) -> RestoreResult
 def restore_now(data_dir: Path, actor: Actor, source: Path, now: datetime) -> RestoreResult:
     """恢复… from the settings page: for the administrator."""
     actor.require(Permission.MANAGE_SETTINGS)
-    return restore_backup(data_dir, source, now)
+    result = restore_backup(data_dir, source, now)
+    record_restore(data_dir, now, result, actor)
+    return result
+
+
+def record_restore(data_dir: Path, now: datetime, result: RestoreResult, actor: Actor | None = None) -> None:
+    record_file_event(data_dir, now, "restore", actor, restored_from=str(result.restored_from),
+                      safety_backup=str(result.safety_backup or ""), upgraded_from=result.upgraded_from or "")
 
 
 def _copy_attachments(verified: VerifiedBackup, attachments: Path) -> None:

@@ -36,6 +36,7 @@ def test_backup_prints_the_folder_it_wrote_and_restore_brings_it_back(ws, admin,
     local, mirrored = (Path(line) for line in capsys.readouterr().out.splitlines())
     assert local.parent == folder / "backups" and (local / "manifest.json").is_file()
     assert mirrored.parent == stick and json.loads((mirrored / "manifest.json").read_text(encoding="utf-8"))
+    assert _file_events(folder) == ["backup"]
 
     reopened = Workspace.open(folder)
     with reopened.write(admin) as uow:
@@ -47,6 +48,17 @@ def test_backup_prints_the_folder_it_wrote_and_restore_brings_it_back(ws, admin,
     out = capsys.readouterr().out
     assert f"已恢复：{local}" in out and "恢复前的数据已备份到：" in out
     assert _names(folder) == ["张三"]
+    # The restore is on the restored trail; the backup event came after the snapshot it describes.
+    assert _file_events(folder) == ["restore"]
+
+
+def _file_events(folder: Path) -> list[str]:
+    connection = sqlite3.connect(folder / DATABASE_FILE)
+    try:
+        return [row[0] for row in connection.execute(
+            "SELECT action FROM audit_event WHERE action IN ('backup', 'restore') ORDER BY seq")]
+    finally:
+        connection.close()
 
 
 def test_backup_to_a_chosen_folder(ws, capsys, tmp_path):
@@ -60,14 +72,15 @@ def test_backup_to_a_chosen_folder(ws, capsys, tmp_path):
 
 def test_restore_refuses_what_is_not_a_good_backup(ws, capsys, tmp_path):
     ws.close()
-    before = (ws.data_dir / DATABASE_FILE).read_bytes()
+    assert run(["backup", "--data-dir", str(ws.data_dir)]) == 0
+    backup = Path(capsys.readouterr().out.strip())
+    before = (ws.data_dir / DATABASE_FILE).read_bytes()  # with the backup on its audit trail
     stray = tmp_path / "notes.txt"
     stray.write_text("hello", encoding="utf-8")
     assert run(["restore", str(stray), "--data-dir", str(ws.data_dir)]) == 2
     assert "错误：恢复：notes.txt 不是信访工作台的备份" in capsys.readouterr().err
+    assert (ws.data_dir / DATABASE_FILE).read_bytes() == before
 
-    assert run(["backup", "--data-dir", str(ws.data_dir)]) == 0
-    backup = Path(capsys.readouterr().out.strip())
     db = backup / DATABASE_FILE
     db.write_bytes(db.read_bytes()[:-4096])
     assert run(["restore", str(backup), "--data-dir", str(ws.data_dir)]) == 2
