@@ -4,7 +4,8 @@
 
 Fills the wizard on a throwaway data folder (its four pages side by side in wizard.png, the last one
 while demo data loads), then shows the login dialog and the settings page on that small demo
-database. Writes wizard.png, login.png, settings.png, settings-users.png and idle-lock.png next to this file.
+database. Writes wizard.png, login.png, settings.png, settings-users.png, settings-wording.png and
+idle-lock.png next to this file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 
+from app.domain.enums import DocumentKind  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
@@ -108,6 +110,11 @@ def shoot_settings(ws: Workspace) -> None:
     page.users.select("admin")
     QApplication.processEvents()
     window.grab().save(str(OUT / "settings-users.png"))
+    page.show_tab(page.wording)
+    page.wording.kind.setCurrentIndex(page.wording.kind.findData(DocumentKind.ACCEPTANCE))
+    wait_for(lambda: page.wording.template is not None and page.wording.template.kind is DocumentKind.ACCEPTANCE)
+    QApplication.processEvents()
+    window.grab().save(str(OUT / "settings-wording.png"))
     page.show_tab(page.rules)
     lock = IdleLock(window, ws, window.ctx.actor, timeout_ms=60_000)
     lock.lock()

@@ -185,3 +185,32 @@ def test_the_attachment_size_limit_is_an_office_setting(page, qtbot, ws, admin):
     qtbot.waitUntil(lambda: rules.status.text().startswith("已保存"), timeout=WAIT)
     with ws.read(admin) as uow:
         assert get_settings(uow)["attachment_max_mb"] == 20
+
+
+def test_an_office_rewords_a_notice_and_restores_the_shipped_wording(page, qtbot, ws, admin):
+    from app.domain.enums import DocumentKind
+    from app.services.notice_templates import get_notice_template
+
+    wording = page.wording
+    qtbot.waitUntil(lambda: wording.loaded, timeout=WAIT)
+    wording.kind.setCurrentIndex(wording.kind.findData(DocumentKind.ACCEPTANCE))
+    qtbot.waitUntil(lambda: wording.template is not None and wording.template.kind is DocumentKind.ACCEPTANCE,
+                    timeout=WAIT)
+    body = wording.edits["body"]
+    body.setPlainText(body.toPlainText().replace("特此告知。", "特此告知，请予配合。"))
+    wording.save()
+    qtbot.waitUntil(lambda: wording.status.text().startswith("已保存"), timeout=WAIT)
+    with ws.read(admin) as uow:
+        stored = get_notice_template(uow, DocumentKind.ACCEPTANCE)
+    assert list(stored.override) == ["body"] and "特此告知，请予配合。" in stored.effective["body"]
+
+    body = wording.edits["body"]  # the saved wording was shown afresh
+    body.setPlainText(body.toPlainText() + "{no_such_placeholder}")
+    wording.save()
+    qtbot.waitUntil(lambda: "占位符" in wording.status.text(), timeout=WAIT)  # refused, named in place
+
+    wording.reset()
+    qtbot.waitUntil(lambda: wording.status.text().startswith("已恢复默认"), timeout=WAIT)
+    with ws.read(admin) as uow:
+        assert get_notice_template(uow, DocumentKind.ACCEPTANCE).override == {}
+    assert "请予配合" not in wording.edits["body"].toPlainText()

@@ -26,6 +26,7 @@ from ui.widgets.settings_backup import BackupTab
 from ui.widgets.settings_lists import ListsTab
 from ui.widgets.settings_rules import COLUMN_WIDTH, RulesTab
 from ui.widgets.settings_users import UsersTab
+from ui.widgets.settings_wording import WordingTab
 
 LEVEL_LABELS = {OfficeLevel.TOWNSHIP: "乡镇（街道）", OfficeLevel.COUNTY: "县信访局"}
 
@@ -163,11 +164,12 @@ class SettingsPage(Page):
         self.users = UsersTab(ctx)
         self.lists = ListsTab(ctx, admin)
         self.backup = BackupTab(ctx, admin)
+        self.wording = WordingTab(ctx, admin)
         self.display = DisplayTab(ctx)
         self.tabs = QTabWidget()
         for widget, label in ((self.office, "单位信息"), (self.rules, "办理规则"), (self.users, "用户与密码"),
-                              (self.lists, "村（社区）与责任单位"), (self.backup, "备份与恢复"),
-                              (self.display, "本机显示")):
+                              (self.lists, "村（社区）与责任单位"), (self.wording, "文书措辞"),
+                              (self.backup, "备份与恢复"), (self.display, "本机显示")):
             self.tabs.addTab(_scrolling(widget) if widget in (self.office, self.rules) else widget, label)
         self.audit = AuditTab(ctx) if ctx.actor.may(Permission.READ_AUDIT) else None
         if self.audit is not None:
@@ -182,6 +184,7 @@ class SettingsPage(Page):
             self.users.load()
             self.lists.load()
             self.backup.load()
+            self.wording.load()
             if self.audit is not None:
                 self.audit.load()
 
