@@ -63,7 +63,7 @@ def run_gui(argv: Sequence[str]) -> int:
     QTimer.singleShot(0, lambda: start_daily_backup(window, window.ctx.runner, workspace))
     code = app.exec()
     window.ctx.runner.wait()
-    failed = backup_on_exit(workspace)
+    failed = backup_on_exit(workspace, window.ctx.runner.actor)
     if failed is not None:
         show_domain_error(None, failed)
     workspace.close()
