@@ -28,7 +28,7 @@ from pathlib import Path
 
 from app.domain.permissions import Permission
 from app.domain.rotation import Tier, plan_rotation
-from app.errors import StorageError
+from app.errors import AccountClosed, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
 from app.services.attachments import blob_path, stored_name
 from app.services.backup_files import (
@@ -185,8 +185,12 @@ def automatic_backup(workspace: Workspace, reason: Reason, actor: Actor | None =
 def _record_backup(workspace: Workspace, actor: Actor | None, result: BackupResult) -> None:
     from app.services import audit
 
-    with workspace.write(actor or workspace.system_actor()) as uow:
-        audit.record(uow, "backup", "office", uow.office_id, after=backup_details(result))
+    try:
+        with workspace.write(actor or workspace.system_actor()) as uow:
+            audit.record(uow, "backup", "office", uow.office_id, after=backup_details(result))
+    except AccountClosed:
+        # Deactivated while logged in: the program's own backup on exit is still recorded, as the system.
+        _record_backup(workspace, None, result)
 
 
 def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason, now: datetime,
