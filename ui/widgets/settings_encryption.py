@@ -111,12 +111,19 @@ class RecoveryCodeDialog(QDialog):
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
+        heading = QLabel("请立即记下本单位的恢复码：")
+        heading.setProperty("urgency", "overdue")
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.code_label)
         layout.addWidget(instructions)
         layout.addWidget(self.kept)
         layout.addLayout(buttons)
-        self.setMinimumWidth(620)
+        # A dialog does not grow for a wrapped label by itself: give the instructions their height.
+        width = 700
+        self.setFixedWidth(width)
+        margins = layout.contentsMargins()
+        instructions.setMinimumHeight(instructions.heightForWidth(width - margins.left() - margins.right()))
 
     def reject(self) -> None:
         # Esc or the window's close button must not lose a code nobody has written down.
