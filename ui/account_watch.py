@@ -58,7 +58,7 @@ class AccountWatch(QObject):
             return
         self.closed = True
         box = self._tell(QMessageBox.Icon.Warning, "账号已停用",
-                         f"{exc.message}\n\n为保护数据，点“确定”后程序关闭。未保存的内容没有写入。")
+                         f"{exc.message}\n\n为保护数据，点“确定”后关闭程序。")
         box.finished.connect(lambda _code: self.window.close())
 
     def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:

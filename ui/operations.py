@@ -74,7 +74,6 @@ class OpRunner(QObject):
     busy_changed = Signal(bool)
     account_changed = Signal(object, object)  # (Actor before, Actor now), on the UI thread, once a change
     account_closed = Signal(object)  # AccountClosed
-    _account_seen = Signal(object, object)  # emitted by workers, queued to ``_adopt``
 
     def __init__(self, workspace: Workspace, actor: Actor, on_domain_error: Callable[[DomainError], None],
                  on_crash: Callable[[BaseException], None], parent: QObject | None = None) -> None:
@@ -88,7 +87,8 @@ class OpRunner(QObject):
         self._pool.setMaxThreadCount(2)
         self._live: set[_Signals] = set()
         self._relays: set[_Signals] = set()
-        self._account_seen.connect(self._adopt)
+        self._seen_lock = threading.Lock()
+        self._seen: tuple[Actor, Actor] | None = None  # set by a worker, taken on the UI thread
 
     @contextmanager
     def _unit(self, unit: Callable[[Actor], AbstractContextManager[UnitOfWork]]) -> Iterator[UnitOfWork]:
@@ -98,14 +98,17 @@ class OpRunner(QObject):
                 yield uow
             finally:
                 if uow.actor is not actor:  # the administrator changed this user's role or grants
-                    self._account_seen.emit(actor, uow.actor)
+                    with self._seen_lock:
+                        self._seen = (actor, uow.actor)
 
-    def _adopt(self, before: Actor, now: Actor) -> None:
-        """On the UI thread: the next units of work start from the stored rights; told once per change
-        (several jobs of the old session may each have seen it)."""
-        if self.actor is before:
-            self.actor = now
-            self.account_changed.emit(before, now)
+    def _adopt(self) -> None:
+        """On the UI thread, as a job finishes: the next units of work start from the stored rights;
+        told once per change (several jobs of the old session may each have seen it)."""
+        with self._seen_lock:
+            seen, self._seen = self._seen, None
+        if seen is not None and self.actor is seen[0]:
+            self.actor = seen[1]
+            self.account_changed.emit(*seen)
 
     def read(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
              on_error: Callable[[DomainError], None] | None = None) -> None:
@@ -195,6 +198,7 @@ class OpRunner(QObject):
         return signals
 
     def _finish(self, signals: _Signals) -> None:
+        self._adopt()
         self._live.discard(signals)
         if not self._live:
             self.busy_changed.emit(False)

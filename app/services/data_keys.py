@@ -52,6 +52,14 @@ def public_key(uow: UnitOfWork) -> bytes | None:
     return uow.session.info["data_key_public"]  # type: ignore[no-any-return]
 
 
+def public_key_of(workspace: Workspace) -> bytes | None:
+    """The office key's public half without a login (None: encryption is off)."""
+    office_id = workspace.local_office_id()
+    with workspace.database.read() as session:
+        key = office_key(session, office_id) if office_id else None
+        return key.public_key if key else None
+
+
 def _wrap_row(session: Session, data_key: DataKey, user_id: uuid.UUID | None) -> KeyWrap | None:
     return session.scalars(select(KeyWrap).where(
         KeyWrap.data_key_id == data_key.id,

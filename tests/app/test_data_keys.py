@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import crypto
 from app.domain.enums import Channel, MatterType, Role
@@ -283,7 +283,18 @@ def test_the_command_line_turns_encryption_on_after_a_login(ws, admin, person, m
     with later.database.read() as session:
         data_keys.unlock_with_recovery_code(session, later.keyring, admin.office_id, code)
     assert _read(later, admin, plain.id) == SECRET_SCAN
+    # Run again (say the first run was cut off): it seals what is still plain, no second key.
+    with later.database.write() as session:
+        session.execute(update(Attachment).values(encrypted=False))
+    att.blob_path(ws.attachments_dir, plain.sha256).write_bytes(SECRET_SCAN)
     later.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    assert run(["encrypt-attachments", "--admin", "admin", "--data-dir", str(ws.data_dir)]) == 0
+    assert "本次加密了其余 1 个附件" in capsys.readouterr().out
+    assert not att.blob_path(ws.attachments_dir, plain.sha256).exists()
+    again = _fresh(ws)
+    assert _read(again, authenticate(again, "admin", PASSWORD), plain.id) == SECRET_SCAN
+    again.close()
 
 
 def test_a_backup_carries_sealed_files_and_restores_them_readable(ws, admin, person):
