@@ -32,6 +32,11 @@ class PermissionDenied(DomainError):
     """The acting user's role does not allow the action."""
 
 
+class AccountClosed(PermissionDenied):
+    """The acting user's account was deactivated (or removed) since they logged in: nothing more may be
+    done in this session."""
+
+
 class IllegalTransition(DomainError):
     """The matter's state does not allow the requested step (or a statutory precondition is unmet)."""
 

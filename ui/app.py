@@ -13,6 +13,7 @@ from app.machine_settings import MachineSettings
 from app.services.deadline_board import needs_attention
 from app.services.offices import office_info
 from app.services.workspace import Workspace
+from ui.account_watch import AccountWatch
 from ui.auto_backup import backup_on_exit, start_daily_backup
 from ui.context import GuiContext
 from ui.errors import show_crash, show_domain_error
@@ -63,7 +64,7 @@ def run_gui(argv: Sequence[str]) -> int:
     QTimer.singleShot(0, lambda: start_daily_backup(window, window.ctx.runner, workspace))
     code = app.exec()
     window.ctx.runner.wait()
-    failed = backup_on_exit(workspace)
+    failed = backup_on_exit(workspace, window.ctx.runner.actor)
     if failed is not None:
         show_domain_error(None, failed)
     workspace.close()
@@ -91,6 +92,7 @@ def open_main_window(workspace: Workspace, actor) -> MainWindow:  # type: ignore
         start = "deadlines" if needs_attention(uow) else "desk"
     window = MainWindow(GuiContext, runner=runner, workspace=workspace, actor=actor, office=office)
     holder["window"] = window
+    AccountWatch(window, window.ctx)
     window.show_page(start)
     return window
 

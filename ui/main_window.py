@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.permissions import ROLE_LABELS
+from app.errors import AccountClosed
 from app.services.backup import last_backup_time
 from app.sync.links import last_exchange
 from app.services.workspace import Workspace, database_size
@@ -40,8 +41,12 @@ def _size_text(size: int | None) -> str:
 
 
 def _last_sync(ctx: GuiContext) -> str:
-    with ctx.workspace.read(ctx.actor) as uow:
-        at = last_exchange(uow)
+    try:
+        with ctx.workspace.read(ctx.actor) as uow:
+            at = last_exchange(uow)
+    except AccountClosed as exc:  # deactivated meanwhile: the window reacts, the status bar goes on
+        ctx.runner.account_closed.emit(exc)
+        return "—"
     return f"{at.astimezone():%m-%d %H:%M}" if at else "尚无"
 
 

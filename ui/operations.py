@@ -9,12 +9,13 @@ the change hub tells every view what kinds of records changed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.errors import DomainError, OperationCancelled
+from app.errors import AccountClosed, DomainError, OperationCancelled
 from app.services.context import Actor, UnitOfWork
 from app.services.workspace import Workspace
 
@@ -63,9 +64,16 @@ class _Job(QRunnable):
 
 
 class OpRunner(QObject):
-    """Owns the worker pool and routes results and errors back to the UI thread."""
+    """Owns the worker pool and routes results and errors back to the UI thread.
+
+    Every unit of work acts with the user's stored rights (``workspace.current_actor``). When those
+    differ from the session's, ``account_changed`` carries the new Actor once; a deactivated account's
+    refusal goes to ``account_closed`` (whatever handler the call had), so the window can react once.
+    """
 
     busy_changed = Signal(bool)
+    account_changed = Signal(object, object)  # (Actor before, Actor now), on the UI thread, once a change
+    account_closed = Signal(object)  # AccountClosed
 
     def __init__(self, workspace: Workspace, actor: Actor, on_domain_error: Callable[[DomainError], None],
                  on_crash: Callable[[BaseException], None], parent: QObject | None = None) -> None:
@@ -79,11 +87,33 @@ class OpRunner(QObject):
         self._pool.setMaxThreadCount(2)
         self._live: set[_Signals] = set()
         self._relays: set[_Signals] = set()
+        self._seen_lock = threading.Lock()
+        self._seen: tuple[Actor, Actor] | None = None  # set by a worker, taken on the UI thread
+
+    @contextmanager
+    def _unit(self, unit: Callable[[Actor], AbstractContextManager[UnitOfWork]]) -> Iterator[UnitOfWork]:
+        actor = self.actor
+        with unit(actor) as uow:
+            try:
+                yield uow
+            finally:
+                if uow.actor is not actor:  # the administrator changed this user's role or grants
+                    with self._seen_lock:
+                        self._seen = (actor, uow.actor)
+
+    def _adopt(self) -> None:
+        """On the UI thread, as a job finishes: the next units of work start from the stored rights;
+        told once per change (several jobs of the old session may each have seen it)."""
+        with self._seen_lock:
+            seen, self._seen = self._seen, None
+        if seen is not None and self.actor is seen[0]:
+            self.actor = seen[1]
+            self.account_changed.emit(*seen)
 
     def read(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
              on_error: Callable[[DomainError], None] | None = None) -> None:
         def work() -> T:
-            with self.workspace.read(self.actor) as uow:
+            with self._unit(self.workspace.read) as uow:
                 return fn(uow)
 
         self.run(work, on_done, on_error=on_error)
@@ -91,7 +121,7 @@ class OpRunner(QObject):
     def write(self, fn: Callable[[UnitOfWork], T], on_done: Callable[[T], None], *,
               changes: frozenset[str] = frozenset(), on_error: Callable[[DomainError], None] | None = None) -> None:
         def work() -> T:
-            with self.workspace.write(self.actor) as uow:
+            with self._unit(self.workspace.write) as uow:
                 return fn(uow)
 
         def finished(result: T) -> None:
@@ -121,7 +151,7 @@ class OpRunner(QObject):
         self._relays.add(relay)
 
         def work() -> T:
-            with unit(self.actor) as uow:
+            with self._unit(unit) as uow:
                 return fn(uow, relay.progress.emit, lambda: token.cancelled)
 
         def finished(result: T) -> None:
@@ -152,7 +182,9 @@ class OpRunner(QObject):
         @Slot(object)
         def failed(exc: BaseException) -> None:
             self._finish(signals)
-            if isinstance(exc, DomainError):
+            if isinstance(exc, AccountClosed):
+                self.account_closed.emit(exc)
+            elif isinstance(exc, DomainError):
                 (on_error or self._on_domain_error)(exc)
             else:
                 self._on_crash(exc)
@@ -166,6 +198,7 @@ class OpRunner(QObject):
         return signals
 
     def _finish(self, signals: _Signals) -> None:
+        self._adopt()
         self._live.discard(signals)
         if not self._live:
             self.busy_changed.emit(False)

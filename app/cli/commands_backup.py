@@ -21,7 +21,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import Reason, create_backup, record_file_event
+    from app.services.backup import Reason, backup_details, create_backup, record_file_event
 
     data_dir, now = _data_dir(args), system_clock()
     target = Path(args.to) if args.to else None
@@ -35,7 +35,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         sys.stderr.write(f"提示：附件内容与哈希不符，未备份：{sha}\n")
     if result.mirror_error:
         sys.stderr.write(f"提示：{result.mirror_error}\n")
-    record_file_event(data_dir, now, "backup", folder=str(result.backup.path))
+    record_file_event(data_dir, now, "backup", **backup_details(result))
     print(result.backup.path)
     if result.mirror:
         print(result.mirror)

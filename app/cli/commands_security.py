@@ -19,10 +19,15 @@ def _read_password() -> str:
 
 
 def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
+    """Turn encryption on; run again after an interruption, it seals the attachments still plain."""
     workspace = open_workspace(args)
     try:
         password = _read_password()
         actor = authenticate(workspace, args.admin, password)
+        if data_keys.public_key_of(workspace) is not None:
+            sealing = data_keys.seal_stored_files(workspace, actor)
+            print(f"附件加密早已开启；本次加密了其余 {sealing.sealed} 个附件。")
+            return 0
         result = data_keys.turn_on(workspace, actor, password)
     finally:
         workspace.close()
@@ -33,6 +38,6 @@ def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    command = sub.add_parser("encrypt-attachments", parents=[common], help="开启附件加密（需管理员登录）")
+    command = sub.add_parser("encrypt-attachments", parents=[common], help="开启附件加密，或加密中断后继续（需管理员登录）")
     command.add_argument("--admin", required=True, help="管理员登录名（密码从终端或标准输入读取）")
     command.set_defaults(handler=cmd_encrypt_attachments)

@@ -19,13 +19,13 @@ import mimetypes
 import os
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import crypto
 from app.domain.permissions import Permission, allows, require
@@ -225,9 +225,10 @@ def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, 
 
 
 def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str, limit: int,
-                seal_for: bytes | None) -> tuple[str, int, bytes]:
+                seal_for: bytes | None, *, replace: bool = False) -> tuple[str, int, bytes]:
     """Copy the stream into the store while hashing it (sealing it for ``seal_for``, the office's
-    public key, when given); returns (sha256 of the plain content, size, first bytes)."""
+    public key, when given); returns (sha256 of the plain content, size, first bytes). An identical
+    stored file is kept unless ``replace`` (a sealed file left by an interrupted sealing is rewritten)."""
     incoming = attachments_dir / INCOMING
     temp = incoming / f"{uuid.uuid4().hex}.part"
     digest, size, head = hashlib.sha256(), 0, b""
@@ -251,7 +252,7 @@ def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str, limit: int,
         _check_size(size, name, limit)
         sha = digest.hexdigest()
         final = blob_path(attachments_dir, sha, seal_for is not None)
-        if not (final.is_file() and final.stat().st_size == (crypto.sealed_size(size) if seal_for else size)):
+        if replace or not (final.is_file() and final.stat().st_size == (crypto.sealed_size(size) if seal_for else size)):
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(temp, final)
         return sha, size, head
@@ -359,24 +360,65 @@ def viewable_copy(uow: UnitOfWork, attachments_dir: Path, attachment_id: uuid.UU
     return target
 
 
-def seal_stored(uow: UnitOfWork, attachments_dir: Path, public: bytes) -> tuple[int, list[Path]]:
-    """Seal every plain attachment but the program's notices (encryption just turned on); returns how
-    many rows were sealed and the plain files nobody reads any more (delete them after the commit)."""
+@dataclass(frozen=True)
+class PlainFile:
+    """A stored file still waiting to be sealed (every row sharing its content is sealed with it)."""
+
+    sha256: str
+    size: int
+    name: str
+
+
+def plain_files(uow: UnitOfWork) -> list[PlainFile]:
+    """Files attached to persons, contacts and matters that are not sealed yet (the program's notices
+    stay plain), one per content."""
+    rows = uow.session.execute(select(Attachment.sha256, Attachment.size, func.min(Attachment.original_name))
+                               .where(~Attachment.encrypted, Attachment.entity_type != PLAIN_ENTITY)
+                               .group_by(Attachment.sha256, Attachment.size).order_by(Attachment.sha256))
+    return [PlainFile(sha, size, name) for sha, size, name in rows]
+
+
+def seal_file(attachments_dir: Path, file: PlainFile, public: bytes) -> bool:
+    """Write the sealed form of a plain stored file beside it (rewriting any sealed copy an interrupted
+    run left); False when the plain file is missing (the check reports it)."""
+    plain = blob_path(attachments_dir, file.sha256)
+    if not plain.is_file():
+        return False
+    with plain.open("rb") as stream:
+        _write_blob(attachments_dir, stream, file.name, max(file.size, 1), public, replace=True)
+    return True
+
+
+def mark_sealed(uow: UnitOfWork, attachments_dir: Path, shas: Collection[str]) -> tuple[int, list[Path]]:
+    """Rows of these contents now point at their sealed files; returns how many rows, and the plain
+    files nobody reads any more (delete them only after the commit)."""
     rows = uow.session.scalars(select(Attachment).where(
-        ~Attachment.encrypted, Attachment.entity_type != PLAIN_ENTITY)).all()
+        Attachment.sha256.in_(shas), ~Attachment.encrypted, Attachment.entity_type != PLAIN_ENTITY)).all()
     for row in rows:
-        plain = blob_path(attachments_dir, row.sha256)
-        sealed = blob_path(attachments_dir, row.sha256, True)
-        if not plain.is_file():
-            continue  # reported as missing by the check; nothing to seal
-        if not (sealed.is_file() and sealed.stat().st_size == crypto.sealed_size(row.size)):
-            with plain.open("rb") as stream:
-                _write_blob(attachments_dir, stream, row.original_name, max(row.size, 1), public)
         row.encrypted = True
     uow.session.flush()
+    return len(rows), plain_leftovers(uow, attachments_dir, shas)
+
+
+def plain_leftovers(uow: UnitOfWork, attachments_dir: Path, shas: Collection[str] | None = None) -> list[Path]:
+    """Plain files whose every row is sealed (a crash between a commit and the deletion leaves them)."""
+    sealed = select(Attachment.sha256).where(Attachment.encrypted)
+    if shas is not None:
+        sealed = sealed.where(Attachment.sha256.in_(shas))
     still_plain = set(uow.session.scalars(select(Attachment.sha256).where(~Attachment.encrypted)))
-    leftovers = {blob_path(attachments_dir, r.sha256) for r in rows if r.sha256 not in still_plain}
-    return len(rows), sorted(p for p in leftovers if p.is_file())
+    leftovers = {blob_path(attachments_dir, sha) for sha in uow.session.scalars(sealed.distinct())
+                 if sha not in still_plain}
+    return sorted(p for p in leftovers if p.is_file())
+
+
+def remove_stale_sealed(attachments_dir: Path) -> int:
+    """Before a new office key exists no sealed file can be opened: any found were left by an attempt
+    to turn encryption on that was cut off before its commit. They must go, or a later file with the
+    same content would be taken as already sealed for the new key."""
+    stale = [p for p in attachments_dir.glob(f"??/*{SEALED_SUFFIX}") if p.is_file()]
+    for path in stale:
+        path.unlink()
+    return len(stale)
 
 
 def verify_stored(attachments_dir: Path, row: Attachment, keyring: crypto.Keyring) -> str | None:

@@ -29,8 +29,9 @@ from db.models import AuditEvent, Contact, Document, Matter, Office, Person, Use
 ACTION_LABELS: dict[str, str] = {a.value: label for a, label in STEP_LABELS.items()} | {
     "create": "新建", "update": "修改", "delete": "删除", "login": "登录", "login_failed": "登录失败",
     "locked": "账号锁定", "change_password": "修改密码", "reset_password": "重置密码", "activate": "启用",
-    "deactivate": "停用", "set_grant": "检举控告授权", "open": "打开查看", "export": "导出", "backup": "备份",
-    "restore": "恢复",
+    "deactivate": "停用", "set_grant": "检举控告授权", "set_role": "修改角色", "open": "打开查看", "export": "导出",
+    "backup": "备份", "restore": "恢复", "enable_encryption": "开启附件加密", "encrypt_attachments": "加密附件",
+    "recover_key": "凭恢复码恢复密钥",
     "print": "打印文书", "import": "导入", "issue": "出具文书", "deliver": "送达", "attach": "添加附件",
     "detach": "移除附件", "merge": "合并档案", "unmerge": "撤销合并", "init": "初始化",
     "load_demo": "载入演示数据", "submit": "报送报表", "correct": "更正报表", "set_case_leader": "设定包案领导",
@@ -40,7 +41,7 @@ ENTITY_LABELS: dict[str, str] = {
     "matter": "信访事项", "person": "信访人档案", "contact": "来访登记", "document": "文书", "attachment": "附件",
     "user": "用户", "office": "单位", "setting": "设置", "ledger": "台账", "report": "统计报表",
     "report_submission": "报表报送", "supervision": "督办", "village": "村（社区）", "responsible_unit": "责任单位",
-    "audit": "审计日志",
+    "audit": "审计日志", "data_key": "附件加密密钥",
 }
 # Names of the fields events carry most often; others show their code name.
 FIELD_LABELS: dict[str, str] = {

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from app.domain.permissions import Permission
 from app.domain.rotation import Tier, plan_rotation
-from app.errors import StorageError
+from app.errors import AccountClosed, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
 from app.services.attachments import blob_path, stored_name
 from app.services.backup_files import (
@@ -133,8 +133,17 @@ def backup_now(data_dir: Path, actor: Actor, now: datetime, *, mirror: Path | No
     """立即备份 from the settings page: for the administrator."""
     actor.require(Permission.MANAGE_SETTINGS)
     result = create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress, cancelled=cancelled)
-    record_file_event(data_dir, now, "backup", actor, folder=str(result.backup.path))
+    record_file_event(data_dir, now, "backup", actor, **backup_details(result))
     return result
+
+
+def backup_details(result: BackupResult) -> dict[str, object]:
+    """What the audit trail says about a backup: where it went, how big, why."""
+    details: dict[str, object] = {"folder": str(result.backup.path), "size": result.backup.size,
+                                  "reason": result.backup.reason.value}
+    if result.mirror is not None:
+        details["mirror"] = str(result.mirror)
+    return details
 
 
 def record_file_event(data_dir: Path, now: datetime, action: str, actor: Actor | None = None,
@@ -151,11 +160,14 @@ def record_file_event(data_dir: Path, now: datetime, action: str, actor: Actor |
         workspace.close()
 
 
-def automatic_backup(workspace: Workspace, reason: Reason) -> BackupResult | None:
+def automatic_backup(workspace: Workspace, reason: Reason, actor: Actor | None = None) -> BackupResult | None:
     """The program's own backups (每日首次启动, 退出时) of a local SQLite data folder, mirrored when set.
 
     The daily one is skipped when any backup was already made today; a county server database is
-    left to the server's own tools.
+    left to the server's own tools. Each one is audited like a manual backup, as ``actor`` (the user
+    logged in) or the built-in system account. The event is written in its own short transaction
+    after the backup folder is published: the snapshot never waits on it, and a power cut in between
+    leaves a complete backup without its event, never an event for a backup that does not exist.
     """
     from app.machine_settings import MachineSettings
 
@@ -165,7 +177,20 @@ def automatic_backup(workspace: Workspace, reason: Reason) -> BackupResult | Non
     if reason is Reason.DAILY and backed_up_today(backups_dir(workspace.data_dir), now):
         return None
     mirror_dir = MachineSettings.load(workspace.data_dir).backup_mirror_dir
-    return create_backup(workspace.data_dir, reason, now, mirror=Path(mirror_dir) if mirror_dir else None)
+    result = create_backup(workspace.data_dir, reason, now, mirror=Path(mirror_dir) if mirror_dir else None)
+    _record_backup(workspace, actor, result)
+    return result
+
+
+def _record_backup(workspace: Workspace, actor: Actor | None, result: BackupResult) -> None:
+    from app.services import audit
+
+    try:
+        with workspace.write(actor or workspace.system_actor()) as uow:
+            audit.record(uow, "backup", "office", uow.office_id, after=backup_details(result))
+    except AccountClosed:
+        # Deactivated while logged in: the program's own backup on exit is still recorded, as the system.
+        _record_backup(workspace, None, result)
 
 
 def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason, now: datetime,

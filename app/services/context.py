@@ -41,8 +41,12 @@ class Actor:
     # The role's matrix row with this user's grants and revocations applied (None: the row as is).
     permissions: frozenset[Permission] | None = None
 
+    @property
+    def rights(self) -> frozenset[Permission]:
+        return MATRIX[self.role] if self.permissions is None else self.permissions
+
     def may(self, permission: Permission) -> bool:
-        return permission in (MATRIX[self.role] if self.permissions is None else self.permissions)
+        return permission in self.rights
 
     def require(self, permission: Permission) -> None:
         require(self.role, permission, self.permissions)

@@ -143,7 +143,8 @@ def reset_password(uow: UnitOfWork, user_id: uuid.UUID, new_password: str) -> Us
 
 def set_accusation_access(uow: UnitOfWork, user_id: uuid.UUID, granted: bool | None) -> UserInfo:
     """Grant (True), revoke (False) or return to the role's default (None) the right to read
-    检举控告类 content and accusers' identities. It takes effect at the user's next login."""
+    检举控告类 content and accusers' identities. It applies to the user's next operation, even in a
+    session already open (``workspace.current_actor``)."""
     user = _managed_user(uow, user_id)
     if user.read_accusation is granted:
         return _info(user)
@@ -153,8 +154,25 @@ def set_accusation_access(uow: UnitOfWork, user_id: uuid.UUID, granted: bool | N
     return _info(user)
 
 
+def set_role(uow: UnitOfWork, user_id: uuid.UUID, role: Role) -> UserInfo:
+    """Give a user another role; it applies to their next operation, even in a session already open.
+    A per-user grant or revocation of 检举控告类 access is kept (it was the administrator's choice)."""
+    user = _managed_user(uow, user_id)
+    if user.role == role.value:
+        return _info(user)
+    if user.id == uow.actor.user_id:
+        raise ValidationError("role_self", "角色：不能修改自己正在使用的账号的角色", field="role")
+    if user.role == Role.ADMIN.value and user.active and _active_admins(uow) <= 1:
+        raise ValidationError("last_admin", "角色：这是最后一个启用的管理员账号，不能改为其他角色", field="role")
+    before = {"role": user.role}
+    user.role = role.value
+    audit.record(uow, "set_role", "user", user.id, before=before, after={"role": role.value})
+    return _info(user)
+
+
 def set_active(uow: UnitOfWork, user_id: uuid.UUID, active: bool) -> UserInfo:
-    """Deactivate (the user can no longer log in; records keep the name) or reactivate an account."""
+    """Deactivate (the user can no longer log in, and a session already open is refused at its next
+    operation; records keep the name) or reactivate an account."""
     user = _managed_user(uow, user_id)
     if user.active == active:
         return _info(user)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
 
 from app.crypto import Keyring
 from app.domain.enums import Role
 from app.domain.permissions import Permission, effective
-from app.errors import DomainError, NotFound, StorageError
+from app.errors import AccountClosed, DomainError, NotFound, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, VIEWING_DIR, default_database_url, resolve_data_dir
 from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
@@ -95,7 +96,7 @@ class Workspace:
         """One use case that writes: everything it did is committed together or not at all."""
         try:
             with self.database.write() as session:
-                yield UnitOfWork(session, actor, self.clock, keyring=self.keyring)
+                yield UnitOfWork(session, current_actor(session, actor), self.clock, keyring=self.keyring)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
@@ -104,11 +105,12 @@ class Workspace:
         """A use case that only reads; what it opened or exported is audited once it has succeeded."""
         try:
             with self.database.read() as session:
-                uow = UnitOfWork(session, actor, self.clock, writable=False, keyring=self.keyring)
+                uow = UnitOfWork(session, current_actor(session, actor), self.clock, writable=False,
+                                 keyring=self.keyring)
                 yield uow
             if uow.accesses:
                 with self.database.write() as session:
-                    audit.record_accesses(UnitOfWork(session, actor, self.clock, keyring=self.keyring),
+                    audit.record_accesses(UnitOfWork(session, uow.actor, self.clock, keyring=self.keyring),
                                           uow.accesses)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
@@ -140,6 +142,19 @@ def permissions_of(user: UserAccount) -> frozenset[Permission]:
 
 def actor_for(user: UserAccount) -> Actor:
     return Actor(user.id, user.login, user.display_name, Role(user.role), user.office_id, permissions_of(user))
+
+
+def current_actor(session: Session, actor: Actor) -> Actor:
+    """``actor`` as their stored account says now, checked at the start of every unit of work (one
+    primary-key read): an administrator's revocation, role change or deactivation applies to the very
+    next operation of a running session, not at the next login."""
+    user = session.get(UserAccount, actor.user_id)
+    if user is None or not user.active:
+        raise AccountClosed("account_closed", "您的账号已被管理员停用：本次操作未执行。请联系管理员。",
+                            field="login")
+    if Role(user.role) is actor.role and permissions_of(user) == actor.rights:
+        return actor
+    return actor_for(user)
 
 
 def uses_data_folder_file(database: Database, folder: Path) -> bool:

@@ -23,20 +23,15 @@ from app.services.matter_dossier import load_dossier
 from app.services.matter_list import matter_rows
 from app.services.notice_templates import set_notice_template
 from app.services.person_archive import load_archive
-from app.services.users import authenticate, list_users, set_accusation_access
+from app.services.users import authenticate, create_user, list_users, set_accusation_access
 from app.services.workspace import Workspace
-from db.models import AuditEvent, Contact, Document, MatterPetitioner, Person, UserAccount
+from db.models import AuditEvent, Contact, Document, MatterPetitioner, Person
 from tests.conftest import PASSWORD, ROLE_LOGINS
 from tests.notices import builders
 
 ACCUSER = "钱举报"
 PHONE = "13857112345"
 SECRET_WORDS = ("挪用集体土地补偿款", ACCUSER, PHONE)
-
-
-def _user_id(ws: Workspace, login: str) -> uuid.UUID:
-    with ws.database.read() as session:
-        return session.scalars(select(UserAccount.id).where(UserAccount.login == login)).one()
 
 
 def _accusation(ws: Workspace, admin: Actor) -> tuple[uuid.UUID, uuid.UUID, str]:
@@ -50,20 +45,16 @@ def _accusation(ws: Workspace, admin: Actor) -> tuple[uuid.UUID, uuid.UUID, str]
 
 @pytest.fixture
 def viewers(ws: Workspace, admin: Actor) -> dict[str, Actor]:
-    """Role defaults (leader sees, handler does not) and the administrator's exceptions to them."""
+    """Role defaults (leader sees, handler does not) and the administrator's exceptions to them, each on
+    its own account: rights are the stored ones at every operation, not those of the login."""
     with ws.write(admin) as uow:
-        set_accusation_access(uow, _user_id(ws, ROLE_LOGINS[Role.HANDLER]), True)
-    leader = authenticate(ws, ROLE_LOGINS[Role.LEADER], PASSWORD)
-    granted_handler = authenticate(ws, ROLE_LOGINS[Role.HANDLER], PASSWORD)
-    with ws.write(admin) as uow:
-        set_accusation_access(uow, leader.user_id, False)
-        set_accusation_access(uow, granted_handler.user_id, None)
-    revoked_leader = authenticate(ws, ROLE_LOGINS[Role.LEADER], PASSWORD)
-    default_handler = authenticate(ws, ROLE_LOGINS[Role.HANDLER], PASSWORD)
-    with ws.write(admin) as uow:
-        set_accusation_access(uow, leader.user_id, None)
-    return {"leader": leader, "granted_handler": granted_handler, "revoked_leader": revoked_leader,
-            "handler": default_handler, "receptionist": authenticate(ws, ROLE_LOGINS[Role.RECEPTIONIST], PASSWORD)}
+        granted = create_user(uow, "jingban2", "经办人二", Role.HANDLER, PASSWORD)
+        revoked = create_user(uow, "lingdao2", "领导二", Role.LEADER, PASSWORD)
+        set_accusation_access(uow, granted.id, True)
+        set_accusation_access(uow, revoked.id, False)
+    logins = {"leader": ROLE_LOGINS[Role.LEADER], "granted_handler": "jingban2", "revoked_leader": "lingdao2",
+              "handler": ROLE_LOGINS[Role.HANDLER], "receptionist": ROLE_LOGINS[Role.RECEPTIONIST]}
+    return {name: authenticate(ws, login, PASSWORD) for name, login in logins.items()}
 
 
 SEES = {"leader": True, "granted_handler": True, "revoked_leader": False, "handler": False, "receptionist": False}
@@ -80,10 +71,7 @@ def test_grants_and_revocations_are_per_user_audited_and_shown(ws, admin, viewer
     with ws.database.read() as session:
         grants = [(e.before, e.after) for e in session.scalars(select(AuditEvent).where(
             AuditEvent.action == "set_grant", AuditEvent.entity_id == str(handler_id)).order_by(AuditEvent.seq))]
-    assert grants == [
-        ({"read_accusation": None}, {"read_accusation": True}),
-        ({"read_accusation": True}, {"read_accusation": None}),
-        ({"read_accusation": None}, {"read_accusation": True})]
+    assert grants == [({"read_accusation": None}, {"read_accusation": True})]
     with pytest.raises(PermissionDenied), ws.write(viewers["leader"]) as uow:
         set_accusation_access(uow, handler_id, False)
 

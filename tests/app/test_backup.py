@@ -18,15 +18,17 @@ from app.errors import PermissionDenied, StorageError, ValidationError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
 from app.services import attachments as att
 from app.services.backup import (
-    MANIFEST_FILE, Reason, backed_up_today, backup_now, backups_dir, create_backup, list_backups,
+    MANIFEST_FILE, Reason, automatic_backup, backed_up_today, backup_now, backups_dir, create_backup,
+    list_backups,
 )
+from app.services.check import run_checks
 from app.services.backup_files import sha256_of
 from app.services.persons import PersonInput, create_person
 from app.services.restore import restore_backup, restore_now
 from app.services.workspace import Workspace
 from db.engine import create_db_engine, sqlite_url
 from db.migrate import current_revision, head_revision, upgrade
-from db.models import Person
+from db.models import AuditEvent, Person
 from tests.app.test_attachments import png_bytes
 from tests.conftest import FIXED_NOW
 from tests.db.test_migrations import OFFICE, PERSON, fill_at_first_revision
@@ -224,6 +226,42 @@ def test_only_the_administrator_backs_up_and_restores_from_the_settings(ws, acto
     made = backup_now(ws.data_dir, actors[Role.ADMIN], FIXED_NOW).backup.path
     with pytest.raises(PermissionDenied):
         restore_now(ws.data_dir, actors[Role.RECEPTIONIST], made, FIXED_NOW)
+
+
+def _backup_events(ws: Workspace) -> list[tuple[str | None, dict]]:
+    with ws.database.read() as session:
+        return [(e.user_login, e.after) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "backup").order_by(AuditEvent.seq))]
+
+
+def test_automatic_backups_are_audited_as_the_user_or_the_system(ws, admin, actors, person_with_scan, clock):
+    daily = automatic_backup(ws, Reason.DAILY, actors[Role.RECEPTIONIST])
+    assert daily is not None
+    assert automatic_backup(ws, Reason.DAILY, admin) is None  # the second start of the day: no backup, no event
+    clock.now = FIXED_NOW + timedelta(hours=2)
+    on_exit = automatic_backup(ws, Reason.EXIT)
+    manual = backup_now(ws.data_dir, admin, FIXED_NOW + timedelta(hours=3))
+    events = _backup_events(ws)
+    assert [login for login, _ in events] == ["jiedai", "system", "admin"]
+    for (_login, after), result, reason in zip(events, (daily, on_exit, manual), ("daily", "exit", "manual")):
+        assert after == {"folder": str(result.backup.path), "size": result.backup.size, "reason": reason}
+    # The rotation keeps one backup a day (the manual one); its size is the bytes on disk.
+    assert manual.backup.size == sum(p.stat().st_size for p in manual.backup.path.rglob("*")
+                                     if p.is_file() and p.name != MANIFEST_FILE) > 0
+    # Each event came after its snapshot: the manual backup holds the two automatic ones' events, not its
+    # own; the chain of the live trail is intact.
+    assert _backup_logins(manual.backup.path) == ["jiedai", "system"]
+    with ws.read(admin) as uow:
+        assert [f for f in run_checks(ws, uow) if f.code == "audit_chain"] == []
+
+
+def _backup_logins(folder: Path) -> list[str]:
+    connection = sqlite3.connect(folder / DATABASE_FILE)
+    try:
+        return [row[0] for row in connection.execute(
+            "SELECT user_login FROM audit_event WHERE action = 'backup' ORDER BY seq")]
+    finally:
+        connection.close()
 
 
 # --- restoring ------------------------------------------------------------------------------------

@@ -3,13 +3,14 @@ through password changes and administrator resets, never opened by a wrong passw
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import crypto
 from app.domain.enums import Channel, MatterType, Role
@@ -20,7 +21,7 @@ from app.services.contacts import NewContact, register_contact
 from app.services.persons import PersonInput, create_person
 from app.services.users import authenticate, change_password, create_user, reset_password
 from app.services.workspace import Workspace
-from db.models import Attachment, KeyWrap, UserAccount
+from db.models import Attachment, AuditEvent, KeyWrap, UserAccount
 from tests.app.test_attachments import png_bytes
 from tests.conftest import PASSWORD
 
@@ -282,7 +283,18 @@ def test_the_command_line_turns_encryption_on_after_a_login(ws, admin, person, m
     with later.database.read() as session:
         data_keys.unlock_with_recovery_code(session, later.keyring, admin.office_id, code)
     assert _read(later, admin, plain.id) == SECRET_SCAN
+    # Run again (say the first run was cut off): it seals what is still plain, no second key.
+    with later.database.write() as session:
+        session.execute(update(Attachment).values(encrypted=False))
+    att.blob_path(ws.attachments_dir, plain.sha256).write_bytes(SECRET_SCAN)
     later.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    assert run(["encrypt-attachments", "--admin", "admin", "--data-dir", str(ws.data_dir)]) == 0
+    assert "本次加密了其余 1 个附件" in capsys.readouterr().out
+    assert not att.blob_path(ws.attachments_dir, plain.sha256).exists()
+    again = _fresh(ws)
+    assert _read(again, authenticate(again, "admin", PASSWORD), plain.id) == SECRET_SCAN
+    again.close()
 
 
 def test_a_backup_carries_sealed_files_and_restores_them_readable(ws, admin, person):
@@ -307,3 +319,97 @@ def test_a_backup_carries_sealed_files_and_restores_them_readable(ws, admin, per
             assert att.attachment_bytes(uow, again.attachments_dir, info.id) == SECRET_SCAN
     finally:
         again.close()
+
+
+# --- sealing in the background: batches, cancel, resume, crash leftovers -----------------------------
+
+
+def _scans(ws, admin, person, n):
+    return [_attach(ws, admin, person, SECRET_SCAN + bytes([i]) * (i + 1), f"扫描{i}.pdf") for i in range(n)]
+
+
+def test_sealing_can_be_cancelled_and_resumed_and_every_file_stays_readable(ws, admin, person, monkeypatch):
+    monkeypatch.setattr(data_keys, "BATCH_FILES", 1)
+    scans = _scans(ws, admin, person, 3)
+    data_keys.enable(ws, admin, PASSWORD)
+    seen: list[tuple[int, int]] = []
+    first = data_keys.seal_stored_files(ws, admin, progress=lambda d, t: seen.append((d, t)),
+                                        cancelled=lambda: bool(seen))
+    assert (first.sealed, first.remaining) == (1, 2) and seen == [(1, 3)]
+    with ws.read(admin) as uow:
+        assert data_keys.protection(uow) == data_keys.Protection(True, 1, 2, True, ("jiedai用户（jiedai）",
+                                                                                    "jingban用户（jingban）",
+                                                                                    "lingdao用户（lingdao）",
+                                                                                    "xianji用户（xianji）"))
+    for info in scans:  # half sealed, half plain: each row says which form its file has
+        assert _read(ws, admin, info.id).startswith(SECRET_SCAN)
+    second = data_keys.seal_stored_files(ws, admin)
+    assert (second.sealed, second.remaining) == (2, 0)
+    assert all(p.suffix == att.SEALED_SUFFIX for p in _files(ws))
+    with ws.read(admin) as uow:
+        assert [f for f in run_checks(ws, uow) if f.code.startswith("attachment")] == []
+        assert data_keys.protection(uow).plain == 0
+    with ws.database.read() as session:
+        batches = [e.after["files"] for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "encrypt_attachments"))]
+    assert batches == [1, 1, 1]
+
+
+def test_plain_copies_left_by_a_crash_after_the_commit_are_deleted_by_the_next_run(ws, admin, person):
+    [info] = _scans(ws, admin, person, 1)
+    plain = att.blob_path(ws.attachments_dir, info.sha256)
+    content = plain.read_bytes()
+    data_keys.turn_on(ws, admin, PASSWORD)
+    plain.write_bytes(content)  # as if the program died between the commit and the deletion
+    assert data_keys.seal_stored_files(ws, admin) == data_keys.Sealing(0, 0)
+    assert not plain.exists() and _read(ws, admin, info.id) == content
+
+
+def test_sealed_files_of_an_attempt_cut_before_its_commit_are_not_trusted(ws, admin, person):
+    """A run cut off before its commit left files sealed for a key that was never stored. The next
+    attempt must not take them for sealed copies (the content would be lost for good)."""
+    [stored] = _scans(ws, admin, person, 1)
+    _lost_private, lost_public = crypto.new_key_pair()
+    later = SECRET_SCAN + b"later"
+    for data in (stored_content := att.blob_path(ws.attachments_dir, stored.sha256).read_bytes(), later):
+        target = att.blob_path(ws.attachments_dir, hashlib.sha256(data).hexdigest(), encrypted=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            writer = crypto.SealingWriter(out, lost_public)
+            writer.write(data)
+            writer.close()
+    data_keys.turn_on(ws, admin, PASSWORD)
+    assert _read(ws, admin, stored.id) == stored_content
+    again = _attach(ws, admin, person, later, "后来的扫描.pdf")
+    assert _read(ws, admin, again.id) == later
+
+
+def test_an_administrator_without_a_key_recovers_it_with_the_printed_code(ws, admin, actors, person):
+    recovery = data_keys.turn_on(ws, admin, PASSWORD).recovery_code
+    info = _attach(ws, admin, person)
+    with ws.write(admin) as uow:
+        create_user(uow, "admin2", "第二管理员", Role.ADMIN, PASSWORD)
+    locked = _fresh(ws)
+    other = authenticate(locked, "admin2", PASSWORD)
+    locked.keyring.lock()  # say this administrator's own wrap had been lost: the session holds no key
+    with locked.write(other) as uow:
+        reset_password(uow, admin.user_id, "forgot-it-7")  # the first administrator's wrap goes
+    desk = _fresh(ws)
+    me = authenticate(desk, "admin", "forgot-it-7")
+    assert not desk.keyring.unlocked
+    with pytest.raises(ValidationError, match="恢复码：不正确"):
+        data_keys.recover_with_code(desk, me, "AAAA-" * 8, "forgot-it-7")
+    with pytest.raises(ValidationError, match="密码：不正确"):
+        data_keys.recover_with_code(desk, me, recovery, "wrong-one-1")
+    with pytest.raises(PermissionDenied):
+        data_keys.recover_with_code(desk, actors[Role.RECEPTIONIST], recovery, PASSWORD)
+    with desk.read(me) as uow:
+        assert data_keys.protection(uow).without_key[0] == "王管理（admin）"
+    data_keys.recover_with_code(desk, me, recovery.lower(), "forgot-it-7")
+    assert _read(desk, me, info.id) == SECRET_SCAN
+    later = _fresh(ws)
+    assert _read(later, authenticate(later, "admin", "forgot-it-7"), info.id) == SECRET_SCAN
+    for w in (locked, desk, later):
+        w.close()
+    with ws.database.read() as session:
+        assert session.scalars(select(AuditEvent.user_login).where(AuditEvent.action == "recover_key")).all() == ["admin"]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.enums import Role
-from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.errors import AccountClosed, Conflict, NotFound, PermissionDenied, ValidationError
 from app.services.users import (
     MAX_FAILED_LOGINS, authenticate, change_password, create_user, list_users, reset_password, set_active,
 )
@@ -139,5 +139,9 @@ def test_cannot_deactivate_oneself_or_the_last_administrator(ws, admin):
         set_active(uow, admin.user_id, True)
     with ws.write(admin) as uow:
         set_active(uow, second.id, False)
-    with pytest.raises(ValidationError, match="最后一个"), ws.write(second_actor) as uow:
+    # The deactivated administrator's running session can do nothing more; the command line (the
+    # built-in account) cannot take away the last administrator either.
+    with pytest.raises(AccountClosed), ws.write(second_actor) as uow:
+        set_active(uow, admin.user_id, False)
+    with pytest.raises(ValidationError, match="最后一个"), ws.write(ws.system_actor()) as uow:
         set_active(uow, admin.user_id, False)

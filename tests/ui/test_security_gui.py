@@ -97,8 +97,9 @@ def test_change_own_password_from_the_main_window(main_window, qtbot, ws):
 
 @pytest.fixture
 def reset_handler(ws, admin):
+    handler = authenticate(ws, "jingban", PASSWORD)  # before the write: a unit of work holds the lock from its start
     with ws.write(admin) as uow:
-        reset_password(uow, authenticate(ws, "jingban", PASSWORD).user_id, "reset1234")
+        reset_password(uow, handler.user_id, "reset1234")
 
 
 def _login(qtbot, ws) -> LoginDialog:
@@ -151,7 +152,7 @@ def test_administrator_grants_accusation_access_per_user(main_window, qtbot, ws)
     assert choice.currentText() == "按角色默认"
     choice.setCurrentIndex(choice.findText("授予查阅"))
     dialog.ok_button.click()
-    qtbot.waitUntil(lambda: "下次登录生效" in users.status.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "已立即生效" in users.status.text(), timeout=WAIT)
     qtbot.waitUntil(lambda: users.selected_user() is not None and users.selected_user().read_accusation,
                     timeout=WAIT)
     row = users.table.selectionModel().selectedRows()[0].row()

@@ -136,6 +136,14 @@ def test_daily_backup_runs_once_a_day_in_the_background_and_exit_backs_up(main_w
     assert [b.reason for b in list_backups(backups_dir(ws.data_dir))] == [Reason.DAILY]
     main_window.update_status()
     assert "上次备份：11-23 10:00" in main_window._status.text()
-    assert backup_on_exit(ws) is None
+    assert backup_on_exit(ws, runner.actor) is None
     # The rotation keeps one backup per day: the newer exit backup stands for today.
     assert [b.reason for b in list_backups(backups_dir(ws.data_dir))] == [Reason.EXIT]
+    # Both are on the audit trail as the administrator who was logged in.
+    connection = sqlite3.connect(ws.data_dir / DATABASE_FILE)
+    try:
+        events = connection.execute("SELECT user_login, json_extract(after, '$.reason') FROM audit_event "
+                                    "WHERE action = 'backup' ORDER BY seq").fetchall()
+    finally:
+        connection.close()
+    assert events == [("admin", "daily"), ("admin", "exit")]

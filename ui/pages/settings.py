@@ -1,4 +1,5 @@
-"""系统设置 page: office details, handling rules, users and passwords, villages and units, backups, this PC's display.
+"""系统设置 page: office details, handling rules, users and passwords, villages and units, backups,
+attachment encryption, this PC's display.
 
 Everybody sees every tab; what the acting user may not change is shown read-only (the services
 refuse it anyway). The text size belongs to this PC, not to the office, and applies at once.
@@ -23,6 +24,7 @@ from ui.pages.base import Page
 from ui.theme import TEXT_SIZES, apply_theme
 from ui.widgets.settings_audit import AuditTab
 from ui.widgets.settings_backup import BackupTab
+from ui.widgets.settings_encryption import EncryptionTab
 from ui.widgets.settings_lists import ListsTab
 from ui.widgets.settings_rules import COLUMN_WIDTH, RulesTab
 from ui.widgets.settings_users import UsersTab
@@ -164,12 +166,13 @@ class SettingsPage(Page):
         self.users = UsersTab(ctx)
         self.lists = ListsTab(ctx, admin)
         self.backup = BackupTab(ctx, admin)
+        self.encryption = EncryptionTab(ctx, admin)
         self.wording = WordingTab(ctx, admin)
         self.display = DisplayTab(ctx)
         self.tabs = QTabWidget()
         for widget, label in ((self.office, "单位信息"), (self.rules, "办理规则"), (self.users, "用户与密码"),
                               (self.lists, "村（社区）与责任单位"), (self.wording, "文书措辞"),
-                              (self.backup, "备份与恢复"), (self.display, "本机显示")):
+                              (self.backup, "备份与恢复"), (self.encryption, "数据加密"), (self.display, "本机显示")):
             self.tabs.addTab(_scrolling(widget) if widget in (self.office, self.rules) else widget, label)
         self.audit = AuditTab(ctx) if ctx.actor.may(Permission.READ_AUDIT) else None
         if self.audit is not None:
@@ -184,6 +187,7 @@ class SettingsPage(Page):
             self.users.load()
             self.lists.load()
             self.backup.load()
+            self.encryption.load()
             self.wording.load()
             if self.audit is not None:
                 self.audit.load()

@@ -19,7 +19,7 @@ from app.errors import DomainError
 from app.services.passwords import MIN_PASSWORD_LENGTH
 from app.services.context import UnitOfWork
 from app.services.users import (
-    UserInfo, change_password, create_user, list_users, reset_password, set_accusation_access, set_active,
+    UserInfo, change_password, create_user, list_users, reset_password, set_accusation_access, set_active, set_role,
 )
 from ui.context import GuiContext
 from ui.widgets.record_table import PayloadRole, Record, RecordTableModel
@@ -32,6 +32,13 @@ def accusation_text(user: UserInfo) -> str:
     seen = "可查阅" if user.read_accusation else "不可查阅"
     return seen if user.accusation_override is None else f"{seen}（{'已授予' if user.accusation_override else '已收回'}）"
 PASSWORD_HINT = f"至少 {MIN_PASSWORD_LENGTH} 位，须同时包含字母和数字，不能与登录名相同"
+
+
+def _role_choice() -> QComboBox:
+    choice = QComboBox()
+    for role in (Role.RECEPTIONIST, Role.HANDLER, Role.LEADER, Role.ADMIN, Role.COUNTY_READER):
+        choice.addItem(ROLE_LABELS[role], role)
+    return choice
 
 
 def _password_field() -> QLineEdit:
@@ -114,6 +121,8 @@ class UsersTab(QWidget):
         self.new_button = QPushButton("新建用户")
         self.reset_button = QPushButton("重置密码")
         self.toggle_button = QPushButton("停用")
+        self.role_button = QPushButton("修改角色…")
+        self.role_button.clicked.connect(self.ask_role)
         self.grant_button = QPushButton("检举控告查阅权限…")
         self.grant_button.clicked.connect(self.ask_accusation_access)
         self.own_button = QPushButton("修改我的密码")
@@ -124,7 +133,7 @@ class UsersTab(QWidget):
         self.status = QLabel("" if self.manager else "只有管理员可以新建、停用用户和重置密码。")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.reset_button, self.toggle_button, self.grant_button):
+        for button in (self.new_button, self.reset_button, self.role_button, self.toggle_button, self.grant_button):
             button.setVisible(self.manager)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -165,6 +174,7 @@ class UsersTab(QWidget):
         user = self.selected_user()
         self.reset_button.setEnabled(user is not None)
         self.grant_button.setEnabled(user is not None)
+        self.role_button.setEnabled(user is not None and user.id != self.ctx.actor.user_id)
         # Nobody deactivates the account they are using (the service refuses it too).
         self.toggle_button.setEnabled(user is not None and user.id != self.ctx.actor.user_id)
         self.toggle_button.setText("启用" if user is not None and not user.active else "停用")
@@ -192,10 +202,7 @@ class UsersTab(QWidget):
         dialog = FormDialog(self, "新建用户", self._create)
         dialog.add("login", "登录名", QLineEdit())
         dialog.add("name", "姓名", QLineEdit())
-        role = QComboBox()
-        for r in (Role.RECEPTIONIST, Role.HANDLER, Role.LEADER, Role.ADMIN, Role.COUNTY_READER):
-            role.addItem(ROLE_LABELS[r], r)
-        dialog.add("role", "角色", role)
+        dialog.add("role", "角色", _role_choice())
         dialog.add("password", "初始密码", _password_field())
         dialog.add("again", "再次输入", _password_field())
         dialog.form.addRow("", QLabel(PASSWORD_HINT))
@@ -245,7 +252,7 @@ class UsersTab(QWidget):
         choice.setCurrentIndex([v for v, _ in ACCUSATION_CHOICES].index(user.accusation_override))
         dialog.add("access", "检举控告类内容", choice)
         note = QLabel(f"{ROLE_LABELS[user.role]}默认{'可以' if allows(user.role, Permission.READ_ACCUSATION) else '不能'}"
-                      "查看检举控告类事项的内容和检举人身份。修改在该用户下次登录时生效。")
+                      "查看检举控告类事项的内容和检举人身份。修改立即生效：该用户正在使用的程序在下一次操作时即按新权限处理。")
         note.setWordWrap(True)
         dialog.form.addRow(note)
         return self._open(dialog)
@@ -256,7 +263,30 @@ class UsersTab(QWidget):
         granted: bool | None = choice.currentData()
         d.busy()
         self.ctx.runner.write(lambda uow: set_accusation_access(uow, user.id, granted),
-                              self._done(f"已调整 {user.login} 的检举控告查阅权限（下次登录生效）。", user.login),
+                              self._done(f"已调整 {user.login} 的检举控告查阅权限（已立即生效）。", user.login),
+                              changes=frozenset({"user"}), on_error=d.refused)
+
+    def ask_role(self) -> FormDialog | None:
+        user = self.selected_user()
+        if user is None:
+            return None
+        dialog = FormDialog(self, f"修改角色 — {user.display_name}（{user.login}）", lambda d: self._set_role(d, user))
+        choice = _role_choice()
+        choice.setCurrentIndex(choice.findData(user.role))
+        dialog.add("role", "角色", choice)
+        note = QLabel("修改立即生效：该用户正在使用的程序在下一次操作时即按新角色处理，并收到提示。"
+                      "单独授予或收回的检举控告查阅权限保持不变。")
+        note.setWordWrap(True)
+        dialog.form.addRow(note)
+        return self._open(dialog)
+
+    def _set_role(self, d: FormDialog, user: UserInfo) -> None:
+        choice = d.fields["role"]
+        assert isinstance(choice, QComboBox)
+        role = Role(choice.currentData())
+        d.busy()
+        self.ctx.runner.write(lambda uow: set_role(uow, user.id, role),
+                              self._done(f"已把 {user.login} 的角色改为{ROLE_LABELS[role]}（已立即生效）。", user.login),
                               changes=frozenset({"user"}), on_error=d.refused)
 
     def toggle_active(self) -> None:
