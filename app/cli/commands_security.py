@@ -11,7 +11,7 @@ from app.services import data_keys
 from app.services.users import authenticate
 
 
-def _read_password() -> str:
+def read_password() -> str:
     """From the terminal, or the first line of standard input when it is not a terminal."""
     if sys.stdin.isatty():
         return getpass.getpass("管理员密码：")
@@ -21,7 +21,7 @@ def _read_password() -> str:
 def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
-        password = _read_password()
+        password = read_password()
         actor = authenticate(workspace, args.admin, password)
         result = data_keys.turn_on(workspace, actor, password)
     finally:
