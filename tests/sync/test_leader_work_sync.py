@@ -21,8 +21,8 @@ from app.statistics.leader_work import leader_work_figures
 from app.sync.county import county_leader_work
 from app.sync.envelope import open_package, write_package
 from db.models import (
-    Attachment, DataKey, KeyPerson, KeyWrap, ReceptionSchedule, ScreenedConflict, SensitivePeriod, Supervision, SupervisionReply,
-    SyncConflict, SyncImport,
+    Attachment, DataKey, KeyPerson, KeyWrap, ReceptionSchedule, ScreenedConflict, SensitivePeriod, Supervision,
+    SupervisionReply, SyncConflict, SyncImport,
 )
 from db.row_codec import TableCodec
 from tests.conftest import PASSWORD
