@@ -61,3 +61,36 @@ def test_import_of_a_damaged_file_fails(enrolled_folders, tmp_path, capsys):
     bad.write_bytes(b"")
     assert sync(county, "import", str(bad)) == 2
     assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_export_of_sealed_attachments_needs_a_login_with_the_key(enrolled_folders, tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    from app.cli.main import run
+    from app.services.attachments import blob_path, store_bytes
+    from app.services.users import authenticate
+    from app.services.workspace import Workspace
+    from tests.support.matters import register
+
+    county, township = enrolled_folders
+    monkeypatch.setattr(sys, "stdin", io.StringIO("abc12345\n"))
+    assert run(["encrypt-attachments", "--admin", "admin", "--data-dir", str(township)]) == 0
+    ws = Workspace.open(township)
+    admin = authenticate(ws, "admin", "abc12345")
+    matter = register(ws, admin, "反映征地补偿款未到位")
+    with ws.write(admin) as uow:
+        sha = store_bytes(uow, ws.attachments_dir, b"%PDF-1.4 scan", "scan.pdf", "matter", matter).sha256
+    ws.close()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    capsys.readouterr()
+
+    assert sync(township, "export", "--to", str(stick)) == 2
+    assert "附件已加密" in capsys.readouterr().err and list(stick.iterdir()) == []
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("abc12345\n"))
+    assert sync(township, "export", "--to", str(stick), "--admin", "admin") == 0
+    package = stick / capsys.readouterr().out.strip()
+    assert sync(county, "import", str(package)) == 0
+    assert blob_path(county / "attachments", sha).read_bytes() == b"%PDF-1.4 scan"
