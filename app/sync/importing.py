@@ -32,8 +32,7 @@ from sqlalchemy.orm import Session
 from app.domain.enums import MatterSource, MatterType, OfficeLevel
 from app.domain.permissions import Permission
 from app.errors import PackageRejected
-from app.services import audit
-from app.services import data_keys
+from app.services import audit, data_keys
 from app.services.attachments import PLAIN_ENTITY, blob_path, store_received
 from app.services.context import Actor, UnitOfWork
 from app.services.workspace import Workspace
