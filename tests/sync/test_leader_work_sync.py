@@ -18,7 +18,7 @@ from app.services.matter_oversight import NewSupervision, add_supervision, reply
 from app.services.users import authenticate
 from app.statistics import periods
 from app.statistics.leader_work import leader_work_figures
-from app.sync.county import county_leader_work
+from app.sync.county import county_leader_work, supervision_answers
 from app.sync.envelope import open_package, write_package
 from db.models import (
     Attachment, DataKey, KeyPerson, KeyWrap, ReceptionSchedule, ScreenedConflict, SensitivePeriod, Supervision,
@@ -99,6 +99,8 @@ def test_a_supervision_reply_travels_up_and_neither_office_overwrites_the_other(
     with county.write(county.system_actor()) as uow:
         note = add_supervision(uow, matter, NewSupervision(source="upper", supervisor="县信访局", request="请加快办理",
                                                            issued_on=date(2026, 11, 21), due_on=date(2026, 11, 25)))
+    with county.read(county.system_actor()) as uow:
+        assert [(a.supervision_id, a.replied_on) for a in supervision_answers(uow)] == [(note, None)]
     [down] = send(county, tmp_path / "back1")
     with township.database.read() as session, open_package(session, down.path) as opened:
         assert opened.manifest["format_version"] == 2  # supervision rows: readers of version 1 cannot take them
@@ -123,6 +125,8 @@ def test_a_supervision_reply_travels_up_and_neither_office_overwrites_the_other(
     with county.read(county.system_actor()) as uow:
         [shown] = load_dossier(uow, matter, county.attachments_dir).supervisions
         assert shown.reply == "已约谈用人单位，工资本月发放"
+        [answer] = supervision_answers(uow)
+    assert (answer.township, answer.replied_on, answer.reply) == ("某某镇", date(2026, 11, 23), "已约谈用人单位，工资本月发放")
 
     # The county moves its deadline; the township's reply stays as the township wrote it, no conflict.
     with county.write(county.system_actor()) as uow:
