@@ -21,14 +21,11 @@ KEY_NEEDED = ("同步导出：本单位的附件已加密，同步包须带上�
               "（在程序中登录后导出；命令行加 --admin 登录名）。未生成同步包")
 
 
-def outgoing(attachments_dir: Path, keyring: crypto.Keyring,
-             files: list[tuple[str, bool]]) -> list[tuple[str, AttachmentSource]]:
+def outgoing(attachments_dir: Path, keyring: crypto.Keyring, hashes: list[str]) -> list[tuple[str, AttachmentSource]]:
     """(member name, source) for each file the rows name: the plain file, or one opened from its
     sealed copy with the unlocked key. A file missing here is left out (``xinfang check`` reports it)."""
     found: dict[str, AttachmentSource] = {}
-    for sha, _sealed in files:
-        if sha in found:
-            continue
+    for sha in hashes:
         plain = blob_path(attachments_dir, sha)
         if plain.is_file():
             found[sha] = plain

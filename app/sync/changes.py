@@ -152,13 +152,13 @@ def iter_table(session: Session, table: Table, scope: Scope,
         yield {"id": str(row_id), TOMBSTONE: True}
 
 
-def attachment_hashes(session: Session, scope: Scope) -> list[tuple[str, bool]]:
-    """The files behind the attachment rows the package carries: (SHA-256, stored sealed here)."""
+def attachment_hashes(session: Session, scope: Scope) -> list[str]:
+    """The files behind the attachment rows the package carries."""
     table = next((t for t in tables_for(scope.local_level) if t.name == "attachment"), None)
     if table is None:
         return []
-    query = live_rows_query(table, scope).with_only_columns(table.c.sha256, table.c.encrypted).distinct().order_by(None)
-    return sorted((sha, bool(sealed)) for sha, sealed in session.execute(query))
+    query = live_rows_query(table, scope).with_only_columns(table.c.sha256).distinct().order_by(None)
+    return sorted(session.scalars(query))
 
 
 def format_version(session: Session, scope: Scope, changed: dict[str, tuple[int, int]]) -> int:
