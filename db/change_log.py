@@ -30,6 +30,9 @@ _LOCAL_OFFICE = "sync_local_office"
 LOCAL_OFFICE_KEY = "local_office_id"
 
 Change = tuple[str, uuid.UUID, bool, "uuid.UUID | None"]
+# Columns that describe this PC's copy, not the owner's facts: changing them here is no local edit
+# (an attachment sealed for this office's own key when it turns encryption on).
+RECEIVER_SIDE = {"attachment": frozenset({"encrypted"})}
 
 
 def synced_tables() -> list[Table]:
@@ -106,9 +109,11 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -
             continue
         state = attributes.instance_state(target)
         codec = TableCodec(state.mapper.local_table)  # type: ignore[arg-type]
+        ours = RECEIVER_SIDE.get(target.__tablename__, frozenset())
         for attr in state.mapper.column_attrs:
             history = state.attrs[attr.key].history
-            if attr.key in ("created_at", "updated_at") or not history.has_changes() or not history.deleted:
+            if attr.key in ("created_at", "updated_at") or attr.key in ours or not history.has_changes() \
+                    or not history.deleted:
                 continue
             column = attr.columns[0].name
             edits.append({"table_name": target.__tablename__, "row_id": target.id, "field": column,

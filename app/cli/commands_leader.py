@@ -12,7 +12,7 @@ from app.errors import NotFound, StorageError
 from app.excel.leader_ledgers import export_screening_ledger
 from app.services import backlog, screening
 from app.services.schedule_notice import schedule_pdf
-from app.statistics.leader_work import leader_work_figures
+from app.statistics.leader_work import LeaderWorkFigures, leader_work_figures
 from app.statistics.periods import PeriodKind, parse_period
 
 
@@ -54,17 +54,25 @@ def cmd_figures(args: argparse.Namespace) -> int:
     workspace = open_workspace(args)
     try:
         with workspace.read(workspace.system_actor()) as uow:
-            f = leader_work_figures(uow, period)
+            if args.by_township:  # the county hub: 全县 and each township from their packages
+                from app.sync.county import county_leader_work
+
+                found = {name: _figures_json(f) for name, f in county_leader_work(uow, period).items()}
+            else:
+                found = _figures_json(leader_work_figures(uow, period))
     finally:
         workspace.close()
-    print_json({
-        "period": [period.start, period.end], "leader_contacts": f.leader_contacts.json(),
-        "receptions": {k.value: v for k, v in f.receptions.items()},
+    print_json({"period": [period.start, period.end]} | found)
+    return 0
+
+
+def _figures_json(f: LeaderWorkFigures) -> dict[str, object]:
+    return {
+        "leader_contacts": f.leader_contacts.json(), "receptions": {k.value: v for k, v in f.receptions.items()},
         "reception_resolution": asdict(f.reception_resolution),
         "screened": {k.value: v for k, v in f.screened.items()},
         "screened_settled": asdict(f.screened_settled), "village_receptions": f.village_receptions,
-        "sensitive_skip_level": f.sensitive_skip_level.json()})
-    return 0
+        "sensitive_skip_level": f.sensitive_skip_level.json()}
 
 
 def cmd_screening_ledger(args: argparse.Namespace) -> int:
@@ -102,6 +110,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = leader.add_parser("figures", parents=[common], help="领导接访、排查、敏感节点的统计数（JSON）")
     p.add_argument("kind", choices=[k.value for k in PeriodKind if k is not PeriodKind.RANGE])
     p.add_argument("period")
+    p.add_argument("--by-township", action="store_true", help="县级：全县及各乡镇分别统计（来自各乡镇的同步包）")
     p.set_defaults(handler=cmd_figures)
     p = leader.add_parser("screening-ledger", parents=[common], help="导出某月矛盾纠纷排查台账")
     p.add_argument("--month", required=True, help="2026-11")

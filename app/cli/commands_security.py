@@ -11,7 +11,7 @@ from app.services import data_keys
 from app.services.users import authenticate
 
 
-def _read_password() -> str:
+def read_password() -> str:
     """From the terminal, or the first line of standard input when it is not a terminal."""
     if sys.stdin.isatty():
         return getpass.getpass("管理员密码：")
@@ -22,7 +22,7 @@ def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
     """Turn encryption on; run again after an interruption, it seals the attachments still plain."""
     workspace = open_workspace(args)
     try:
-        password = _read_password()
+        password = read_password()
         actor = authenticate(workspace, args.admin, password)
         if data_keys.public_key_of(workspace) is not None:
             sealing = data_keys.seal_stored_files(workspace, actor)

@@ -23,8 +23,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValidationError("directory", f"导出目录：{directory} 不存在或不是文件夹", field="to")
     workspace = open_workspace(args)
     try:
-        results = export_packages(workspace, workspace.system_actor(), directory, full=args.full,
-                                  office_code=args.office)
+        actor = workspace.system_actor()
+        if args.admin:  # a login unlocks the key that opens sealed attachments (docs/sync-data.md)
+            from app.cli.commands_security import read_password
+            from app.services.users import authenticate
+
+            actor = authenticate(workspace, args.admin, read_password())
+        results = export_packages(workspace, actor, directory, full=args.full, office_code=args.office)
     finally:
         workspace.close()
     for result in results:
@@ -91,6 +96,7 @@ def register(actions: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument("--to", required=True, help="目标文件夹，如 U 盘")
     p.add_argument("--full", action="store_true", help="全量导出（如县局换了新电脑）")
     p.add_argument("--office", help="县级：只为该乡镇（12 位区划代码）写回执包")
+    p.add_argument("--admin", help="附件已加密时：以该管理员登录（密码从终端或标准输入读取），附件随包发出")
     p.set_defaults(handler=cmd_export)
     p = actions.add_parser("import", parents=[common], help="导入同步包（先验签、解密、逐项核对）")
     p.add_argument("files", nargs="+", help="同步包文件")

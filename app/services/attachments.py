@@ -263,6 +263,14 @@ def _write_blob(attachments_dir: Path, stream: BinaryIO, name: str, limit: int,
         temp.unlink(missing_ok=True)
 
 
+def store_received(attachments_dir: Path, sha256: str, data: bytes, seal_for: bytes | None) -> None:
+    """Keep a file another office sent (a sync package; its content already checked against
+    ``sha256``), sealed for ``seal_for`` (this office's public key) when given."""
+    stored, _size, _head = _write_blob(attachments_dir, io.BytesIO(data), sha256, max(len(data), 1), seal_for)
+    if stored != sha256:
+        raise StorageError("attachment_hash", f"附件 {sha256[:12]}… 的内容与其校验值不符", field="attachment")
+
+
 def _mime(head: bytes, name: str) -> str:
     for magic, mime in _SNIFF:
         if head.startswith(magic):

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.domain import workflow
 from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES, handling_due
@@ -36,7 +36,7 @@ from app.services.matters import DECIDING, dates_of, load_matter
 from app.services.persons import PersonSummary, summaries
 from app.services.village_work import ProxyInfo, proxies_of
 from db.models import Contact, ContactPerson, Matter, MatterDeadline, MatterEvent, Person, ResponsibleUnit
-from db.models import Supervision, UserAccount, Village
+from db.models import Supervision, SupervisionReply, UserAccount, Village
 
 # Matter columns shown as facts, in dossier order (the UI labels each).
 FACT_KEYS = (
@@ -341,10 +341,14 @@ def _precheck(uow: UnitOfWork, matter: Matter, action: Action) -> None:
 
 
 def _supervisions(uow: UnitOfWork, matter: Matter) -> tuple[SupervisionInfo, ...]:
-    rows = uow.session.scalars(select(Supervision).where(Supervision.matter_id == matter.id)
-                               .order_by(Supervision.issued_on, Supervision.created_at))
+    """The notes on the matter, each with the answer of the matter's own office (if given)."""
+    rows = uow.session.execute(
+        select(Supervision, SupervisionReply.replied_on, SupervisionReply.reply)
+        .outerjoin(SupervisionReply, and_(SupervisionReply.supervision_id == Supervision.id,
+                                          SupervisionReply.office_id == matter.office_id))
+        .where(Supervision.matter_id == matter.id).order_by(Supervision.issued_on, Supervision.created_at))
     return tuple(SupervisionInfo(s.id, s.source, s.supervisor, s.request, s.issued_on, s.due_on,
-                                 s.replied_on, s.reply) for s in rows)
+                                 replied_on, reply or "") for s, replied_on, reply in rows)
 
 
 def _evaluation(matter: Matter, events: tuple[EventInfo, ...]) -> Evaluation | None:

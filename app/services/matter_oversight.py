@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app.domain.permissions import Permission
 from app.domain.text import clean_content, clean_line
@@ -18,7 +18,7 @@ from app.errors import NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import load_matter
-from db.models import Matter, Supervision
+from db.models import Matter, Supervision, SupervisionReply
 
 # Who presses for progress (Supervision.source).
 SUPERVISION_SOURCES = ("upper", "township")  # 上级督办 (e.g. arriving in a county return package), 本级督办
@@ -71,17 +71,33 @@ def add_supervision(uow: UnitOfWork, matter_id: uuid.UUID, data: NewSupervision)
 
 
 def reply_supervision(uow: UnitOfWork, supervision_id: uuid.UUID, on: date, reply: str) -> None:
-    """Record the answer given to the supervising office."""
+    """Record (or correct) the answer this office gives to a note on one of its matters. The answer is
+    this office's own row: a county's note stays the county's, the reply travels up in the next package."""
     uow.actor.require(Permission.OWN_MATTER)
     row = uow.session.get(Supervision, supervision_id)
     if row is None:
         raise NotFound("supervision", "督办记录：不存在", field="supervision_id")
+    if load_matter(uow, row.matter_id).office_id != uow.office_id:
+        raise ValidationError("not_our_matter", "督办反馈：只能由事项所属单位反馈",
+                              field="supervision_id")
     if on > uow.today():
         raise ValidationError("future_date", "反馈日期：不能晚于今天", field="replied_on")
     if on < row.issued_on:
         raise ValidationError("reply_before_issue", "反馈日期：不能早于督办日期", field="replied_on")
-    row.replied_on, row.reply = on, clean_content(reply, field="reply", label="反馈情况")
-    audit.record(uow, "supervision_reply", "supervision", row.id, after={"replied_on": on})
+    text = clean_content(reply, field="reply", label="反馈情况")
+    answer = _reply_of(uow, row.id)
+    before = {"replied_on": answer.replied_on, "reply": answer.reply} if answer else None
+    if answer is None:
+        answer = SupervisionReply(id=uuid.uuid4(), office_id=uow.office_id, supervision_id=row.id,
+                                  replied_on=on, reply=text)
+        uow.session.add(answer)
+    answer.replied_on, answer.reply = on, text
+    audit.record(uow, "supervision_reply", "supervision", row.id, before=before, after={"replied_on": on})
+
+
+def _reply_of(uow: UnitOfWork, supervision_id: uuid.UUID) -> SupervisionReply | None:
+    return uow.session.scalar(select(SupervisionReply).where(SupervisionReply.supervision_id == supervision_id,
+                                                             SupervisionReply.office_id == uow.office_id))
 
 
 @dataclass(frozen=True)
@@ -97,13 +113,15 @@ class SupervisionDue:
 
 
 def due_supervisions(uow: UnitOfWork, within_days: int) -> tuple[SupervisionDue, ...]:
-    """Unanswered supervision due within ``within_days`` days or already overdue, most urgent first."""
+    """Supervision of this office's matters (its own notes and an upper office's) that this office has not
+    answered, due within ``within_days`` days or already overdue, most urgent first."""
     uow.actor.require(Permission.READ)
     today = uow.today()
     rows = uow.session.execute(
         select(Supervision, Matter.number).join(Matter, Matter.id == Supervision.matter_id)
-        .where(Supervision.office_id == uow.office_id, Supervision.replied_on.is_(None),
-               Supervision.due_on <= today + timedelta(days=within_days))
+        .where(Matter.office_id == uow.office_id, Supervision.due_on <= today + timedelta(days=within_days),
+               ~exists().where(SupervisionReply.supervision_id == Supervision.id,
+                               SupervisionReply.office_id == uow.office_id))
         .order_by(Supervision.due_on, Matter.number)).all()
     return tuple(SupervisionDue(s.id, s.matter_id, number, SOURCE_LABELS.get(s.source, s.source), s.supervisor,
                                 s.request, s.due_on, (s.due_on - today).days)  # type: ignore[operator]

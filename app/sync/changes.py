@@ -1,9 +1,13 @@
 """Which rows a package carries: what the sender owns and changed since the receiver's acknowledgement.
 
 A township sends every row it owns (its office, users without passwords, villages, units, persons,
-contacts, matters with their events, clocks and documents, attachments, merges). The county sends a
-township only what concerns it: the county's office row, assignments to that township, supervision
-of that township's matters, and the dictionaries (subject tree, the county's responsible units).
+contacts, matters with their events, clocks and documents, attachments, merges; its leader work:
+reception schedule and records with their contact and matter links, 领导包案 with progress, village
+receptions, 信访代办, screening rounds and conflicts, key persons with their follow-ups, its sensitive
+periods; and its replies to supervision notes). The county sends a township only what concerns it:
+the county's office row, assignments to that township, supervision notes on that township's matters,
+and the dictionaries (subject tree, the county's responsible units). Each row belongs to the office
+named by ``office_id`` and only that office's packages ever write it at the receiver.
 Deleted rows travel as tombstones ``{"id": ..., "_deleted": true}``.
 """
 
@@ -24,12 +28,22 @@ from db.row_codec import stored_encoder
 
 TOMBSTONE = "_deleted"
 BATCH = 5_000
-# Columns never sent: a user row travels so records can name who acted, never to log in with.
-_BLANKED = {"user_account": {"password_hash": None, "failed_logins": 0, "locked_until": None}}
+# Columns never sent: a user row travels so records can name who acted, never to log in with; an
+# attachment's file travels unsealed inside the (encrypted) package, the receiver seals it for itself.
+_BLANKED: dict[str, dict[str, Any]] = {
+    "user_account": {"password_hash": None, "failed_logins": 0, "locked_until": None},
+    "attachment": {"encrypted": False},
+}
 # What the county sends down, per table (a township sends every table it owns rows of).
 _COUNTY_TABLES = ("office", "subject", "responsible_unit", "assignment", "supervision")
 # Tables only the county writes: a township never sends them.
 _COUNTY_ONLY = ("subject", "assignment")
+# Rows that never leave their office: the key that seals its files at rest and its per-user wraps
+# (a wrap sent away could be attacked offline by guessing the user's password). A receiver drops
+# them from packages of older programs, which still sent them.
+LOCAL_ONLY = ("data_key", "key_wrap")
+# Tables a version-1 reader does not know or reads with other columns (docs/sync-format.md).
+VERSION_2_TABLES = ("supervision", "supervision_reply")
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ def current_change(session: Session) -> int:
 
 def tables_for(level: OfficeLevel) -> list[Table]:
     """The tables an office of this level sends, parents first."""
-    tables = synced_tables()
+    tables = [t for t in synced_tables() if t.name not in LOCAL_ONLY]
     if level is OfficeLevel.COUNTY:
         return [t for t in tables if t.name in _COUNTY_TABLES]
     return [t for t in tables if t.name not in _COUNTY_ONLY]
@@ -145,3 +159,14 @@ def attachment_hashes(session: Session, scope: Scope) -> list[str]:
         return []
     query = live_rows_query(table, scope).with_only_columns(table.c.sha256).distinct().order_by(None)
     return sorted(session.scalars(query))
+
+
+def format_version(session: Session, scope: Scope, changed: dict[str, tuple[int, int]]) -> int:
+    """The lowest format version that describes the package: 2 only when it carries rows whose
+    shape version 1 does not know, so offices not yet upgraded keep reading everything else."""
+    for table in tables_for(scope.local_level):
+        if table.name not in VERSION_2_TABLES or table.name not in changed:
+            continue
+        if changed[table.name][1] or session.scalar(select(live_rows_query(table, scope).exists())):
+            return 2
+    return 1

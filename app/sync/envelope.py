@@ -17,7 +17,7 @@ import os
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -85,6 +85,9 @@ def _office_fields(office: Office | SyncPartner, office_id: uuid.UUID) -> dict[s
 
 # --- writing ---------------------------------------------------------------------------------------
 
+# An attachment member's content: a file, or a function giving it in blocks.
+AttachmentSource = Path | Callable[[], Iterable[bytes]]
+
 
 class _MemberWriter:
     """Streams members into the inner zip and remembers each one's size and SHA-256."""
@@ -116,20 +119,29 @@ class _MemberWriter:
         self.members[name] = {"sha256": digest.hexdigest(), "size": size}
         return count
 
-    def write_file(self, name: str, source: Path) -> None:
+    def write_file(self, name: str, source: AttachmentSource) -> None:
         info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_STORED  # attachments are mostly compressed already
         digest, size = hashlib.sha256(), 0
-        with source.open("rb") as f, self.archive.open(info, "w", force_zip64=True) as out:
-            while block := f.read(COPY_BLOCK):
+        with self.archive.open(info, "w", force_zip64=True) as out:
+            for block in _blocks(source):
                 out.write(block)
                 digest.update(block)
                 size += len(block)
         self.members[name] = {"sha256": digest.hexdigest(), "size": size}
 
 
+def _blocks(source: AttachmentSource) -> Iterator[bytes]:
+    if callable(source):
+        yield from source()
+        return
+    with source.open("rb") as f:
+        while block := f.read(COPY_BLOCK):
+            yield block
+
+
 def _build_inner_zip(target: IO[bytes], manifest: dict[str, Any], tables: Mapping[str, Iterable[Mapping[str, Any]]],
-                     attachments: Iterable[tuple[str, Path]], progress: Progress | None) -> None:
+                     attachments: Iterable[tuple[str, AttachmentSource]], progress: Progress | None) -> None:
     counts: dict[str, int] = {}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
                          compresslevel=ROWS_COMPRESSION) as archive:
@@ -154,13 +166,16 @@ def _build_inner_zip(target: IO[bytes], manifest: dict[str, Any], tables: Mappin
 
 def write_package(session: Session, directory: Path, *, receiver: SyncPartner, sequence: int,
                   acked_sequence: int | None, tables: Mapping[str, Iterable[Mapping[str, Any]]],
-                  attachments: Iterable[tuple[str, Path]] = (), extra_manifest: Mapping[str, Any] | None = None,
-                  created_at: datetime | None = None, progress: Progress | None = None) -> Path:
+                  attachments: Iterable[tuple[str, AttachmentSource]] = (),
+                  extra_manifest: Mapping[str, Any] | None = None, created_at: datetime | None = None,
+                  progress: Progress | None = None, format_version: int = FORMAT_VERSION) -> Path:
     """Write one package for ``receiver`` into ``directory`` and return its path.
 
     ``tables`` maps a table name to its rows (dicts of JSON values; UUIDs, dates and datetimes are
     written as text), tombstones included. ``attachments`` are (member name, file) pairs, stored as
-    ``attachments/<name>``. ``extra_manifest`` keys go into the manifest beside the standard ones
+    ``attachments/<name>`` (a source is a file, or a function giving the content in blocks: a file
+    stored sealed is opened only into the encrypted package). ``format_version`` is the lowest
+    version whose readers understand the rows. ``extra_manifest`` keys go into the manifest beside the standard ones
     (which they may not replace). ``progress(done, total)`` may raise OperationCancelled: the
     partial file is then removed and nothing is left behind. Needs a writable session: the local
     office's keys are made on first use.
@@ -169,7 +184,7 @@ def write_package(session: Session, directory: Path, *, receiver: SyncPartner, s
     keys = ensure_office_keys(session, office.id)
     moment = (created_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     manifest: dict[str, Any] = {
-        "format_version": FORMAT_VERSION, "program_version": _program_version(),
+        "format_version": format_version, "program_version": _program_version(),
         "sender": _office_fields(office, office.id), "receiver": _office_fields(receiver, receiver.id),
         "sequence": sequence, "acked_sequence": acked_sequence, "created_at": moment.isoformat(),
     }

@@ -20,12 +20,12 @@ from app.domain.enums import OfficeLevel
 from app.domain.permissions import Permission
 from app.errors import NotFound
 from app.services import audit
-from app.services.attachments import blob_path
 from app.services.context import Actor
 from app.services.workspace import Workspace
 from app.sync.changes import (
-    Scope, attachment_hashes, changed_tables, count_changes, current_change, iter_table, tables_for,
+    Scope, attachment_hashes, changed_tables, count_changes, current_change, format_version, iter_table, tables_for,
 )
+from app.sync.attachment_files import outgoing
 from app.sync.container import Progress
 from app.sync.envelope import write_package
 from app.sync.keys import active_partners, partner_by_code
@@ -108,15 +108,14 @@ def _export_one(workspace: Workspace, actor: Actor, directory: Path, partner_id:
             changed = changed_tables(session, scope)
             tables = {t.name: _counted(iter_table(session, t, scope, changed), t.name, rows)
                       for t in tables_for(scope.local_level)}
-            hashes = attachment_hashes(session, scope)
-            files = [(h, blob_path(workspace.attachments_dir, h)) for h in hashes]
+            files = outgoing(workspace.attachments_dir, workspace.keyring, attachment_hashes(session, scope))
             # The county writes one package per township: each in a folder named by the township's code
             # (the file names carry the sender's code and sequence, which repeat across townships).
             target = directory / partner.division_code if local.level == OfficeLevel.COUNTY.value else directory
             target.mkdir(exist_ok=True)
             written = write_package(
                 session, target, receiver=partner, sequence=sequence, acked_sequence=link.last_acked_seq,
-                tables=tables, attachments=[(h, p) for h, p in files if p.is_file()],
+                tables=tables, attachments=files, format_version=format_version(session, scope, changed),
                 extra_manifest={"full": full, "since_change": scope.since, "upto_change": scope.upto,
                                 "received": sorted(link.received),
                                 "tombstones": {n: dead for n, (_, dead) in changed.items() if dead}},

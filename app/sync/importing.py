@@ -32,17 +32,17 @@ from sqlalchemy.orm import Session
 from app.domain.enums import MatterSource, MatterType, OfficeLevel
 from app.domain.permissions import Permission
 from app.errors import PackageRejected
-from app.services import audit
-from app.services.attachments import blob_path
+from app.services import audit, data_keys
+from app.services.attachments import PLAIN_ENTITY, blob_path, store_received
 from app.services.context import Actor, UnitOfWork
 from app.services.workspace import Workspace
 from app.sync import conflicts
-from app.sync.changes import TOMBSTONE, tables_for
+from app.sync.changes import LOCAL_ONLY, TOMBSTONE, tables_for
 from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
 from db.models import (
-    ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
+    Attachment, ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
 from db.row_codec import TableCodec
 
@@ -184,6 +184,8 @@ class _Applier:
         self.local_id: uuid.UUID = local.id
         self.new_assignments: list[dict[str, Any]] = []
         self.merges: list[dict[str, Any]] = []
+        # Attachment files are kept as this office keeps its own: sealed for its key when encryption is on.
+        self.seal_for: bytes | None = data_keys.public_key(uow)
 
     def among(self, column: Any, ids: list[Any]) -> Any:
         """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter instead of thousands."""
@@ -202,7 +204,7 @@ class _Applier:
 
     def run(self) -> None:
         tables = self.allowed_tables()
-        unknown = sorted(set(self.package.tables) - set(tables))
+        unknown = sorted(set(self.package.tables) - set(tables) - set(LOCAL_ONLY))
         if unknown:
             raise PackageRejected("unexpected_table", f"同步包 {self.package.path.name} 含{self.sender.name}"
                                   f"不应发送的表：{'、'.join(unknown)}。未导入任何数据", field="package")
@@ -280,6 +282,8 @@ class _Applier:
             raise self.refuse(table.name, row.get("id"), "交办给了其他单位")
         if table.name == "user_account":
             row |= _FOREIGN_USER | {"login": f"{row['login']}@{self.sender.division_code}"[:50]}
+        elif table.name == "attachment":  # how this PC stores the file, not a fact the sender owns
+            row["encrypted"] = self.seal_for is not None and row.get("entity_type") != PLAIN_ENTITY
         return row
 
     def refuse_foreign(self, table: Table, stage: _Stage) -> None:
@@ -363,20 +367,23 @@ class _Applier:
             self.report.assigned_matters += 1
 
     def store_attachments(self) -> None:
+        """Each file the package brings, in the form its rows here say (sealed or plain)."""
         import hashlib
 
-        for name in self.package.attachment_names:
-            target = blob_path(self.workspace.attachments_dir, name)
-            if target.is_file():
+        names = sorted(self.package.attachment_names)
+        if not names:
+            return
+        wanted = self.connection.execute(select(Attachment.sha256, Attachment.encrypted).distinct()
+                                         .where(Attachment.sha256.in_(names))).all()
+        for name, sealed in wanted:
+            target = blob_path(self.workspace.attachments_dir, name, sealed)
+            if target.is_file() or (sealed and self.seal_for is None):
                 continue
             data = self.package.attachment(name)
             if hashlib.sha256(data).hexdigest() != name:
                 raise PackageRejected("attachment_hash", f"同步包 {self.package.path.name}：附件 {name} 的内容与其"
                                       "校验值不符", field="package")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".partial")
-            partial.write_bytes(data)
-            partial.replace(target)
+            store_received(self.workspace.attachments_dir, name, data, self.seal_for if sealed else None)
 
 
 class _Stage:

@@ -22,7 +22,7 @@ from app.sync.container import rejected
 from app.sync.keys import partner_by_id
 from db.models import Office, SyncPartner
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the highest this program reads (and writes, when the rows need it)
 MANIFEST = "manifest.json"
 ROWS_DIR = "rows/"
 ATTACHMENTS_DIR = "attachments/"

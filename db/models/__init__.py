@@ -16,7 +16,7 @@ from db.models.leader_work import (
     ReceptionSchedule,
     VillageReception,
 )
-from db.models.matters import Matter, MatterDeadline, MatterEvent, MatterPetitioner, Supervision
+from db.models.matters import Matter, MatterDeadline, MatterEvent, MatterPetitioner, Supervision, SupervisionReply
 from db.models.office import (
     Meta,
     NumberSeries,
@@ -42,7 +42,8 @@ __all__ = [
     "NumberSeries", "Office", "OfficeKey",
     "Person", "PersonMerge", "PersonPhone", "PersonTag", "ReportCorrection", "ReportSubmission",
     "ResponsibleUnit", "Setting", "Subject",
-    "Supervision", "SyncChange", "SyncConflict", "SyncImport", "SyncLink", "SyncLocalEdit", "SyncPartner",
+    "Supervision", "SupervisionReply",
+    "SyncChange", "SyncConflict", "SyncImport", "SyncLink", "SyncLocalEdit", "SyncPartner",
     "SyncSent", "UserAccount", "Village", "subject_id",
     "CaseOwnership", "CaseProgress", "KeyPerson", "KeyPersonContact", "LeaderReception",
     "LeaderReceptionContact", "LeaderReceptionMatter", "PetitionProxy", "ReceptionSchedule",

@@ -133,7 +133,8 @@ class MatterDeadline(OfficeOwned, Base):
 
 
 class Supervision(OfficeOwned, Base):
-    """督办: an upper office or the township's leadership presses for progress by a date."""
+    """督办: an upper office or the township's leadership presses for progress by a date. The note
+    belongs to the office that issued it; the answer is a SupervisionReply of the office that gives it."""
 
     __tablename__ = "supervision"
 
@@ -143,5 +144,15 @@ class Supervision(OfficeOwned, Base):
     request: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[date]
     due_on: Mapped[date | None]
-    replied_on: Mapped[date | None]
-    reply: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupervisionReply(OfficeOwned, Base):
+    """The answer (反馈) to a supervision note, owned by the office that gives it: a county's note and
+    the township's reply travel in opposite directions without either office writing the other's row."""
+
+    __tablename__ = "supervision_reply"
+    __table_args__ = (UniqueConstraint("supervision_id", "office_id"),)
+
+    supervision_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("supervision.id"), index=True)
+    replied_on: Mapped[date]
+    reply: Mapped[str] = mapped_column(Text)

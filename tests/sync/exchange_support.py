@@ -10,15 +10,16 @@ from sqlalchemy import func, select
 from app.domain.enums import OfficeLevel
 from app.services.offices import OfficeSetup, initialise
 from app.services.workspace import Workspace
+from app.sync.changes import tables_for
 from app.sync.exporting import ExportResult, export_packages
 from app.sync.importing import ImportReport, import_package
-from db.change_log import synced_tables
 from db.row_codec import TableCodec
 from tests.conftest import PASSWORD, Clock
 from tests.sync.conftest import COUNTY_CODE
 
 # Columns whose values legitimately differ between the sender's and the receiver's copy of a row.
-RECEIVER_SIDE = {"user_account": {"login", "password_hash", "active", "failed_logins", "locked_until"}}
+RECEIVER_SIDE = {"user_account": {"login", "password_hash", "active", "failed_logins", "locked_until"},
+                 "attachment": {"encrypted"}}
 
 
 def county_on(folder: Path, url: str | None) -> Workspace:
@@ -46,9 +47,7 @@ def owned_rows(ws: Workspace, office_id: uuid.UUID) -> dict[str, dict[str, dict[
     """Every synced row the office owns, JSON-encoded, by table and id (to compare two databases)."""
     found: dict[str, dict[str, dict[str, object]]] = {}
     with ws.database.read() as session:
-        for table in synced_tables():
-            if table.name in ("subject", "assignment"):
-                continue
+        for table in tables_for(OfficeLevel.TOWNSHIP):
             codec = TableCodec(table)
             owner = table.c.id if table.name == "office" else table.c.office_id
             skip = RECEIVER_SIDE.get(table.name, set())

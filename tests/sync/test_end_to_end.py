@@ -1,11 +1,12 @@
 """Three townships with demo data, several rounds of edits and packages, one county hub (SQLite and
-PostgreSQL): the county holds exactly each township's rows, and its figures are the townships' sum."""
+PostgreSQL): the county holds exactly each township's rows (leader and stability work and replies to
+the county's supervision notes included), and its figures are the townships' sum."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,15 @@ from app.services.person_merge import merge_persons
 from app.services.persons import PersonInput, create_person, update_person
 from app.services.offices import OfficeInfo, office_info
 from app.services.workspace import Workspace
+from app.services.matter_oversight import NewSupervision, add_supervision, due_supervisions, reply_supervision
 from app.statistics import compute_figures, periods
-from app.sync.county import county_figures
-from db.models import Person
+from app.statistics.leader_work import LeaderWorkFigures, leader_work_figures
+from app.sync.county import county_figures, county_leader_work
+from db.models import Matter, Office, Person, SupervisionReply
 from tests.conftest import Clock
 from tests.sync.conftest import enrol, make_office
-from tests.sync.exchange_support import owned_rows, receive, send
+from tests.sync.exchange_support import count, owned_rows, receive, send
+from tests.sync.stability_work import do_stability_work
 from tests.sync.test_exchange import hub  # noqa: F401  (the county hub fixture, both back ends)
 
 TOWNSHIPS = (("某某镇", "330106101000"), ("东山乡", "330106102000"), ("西河街道", "330106103000"))
@@ -72,6 +76,23 @@ def _edit_round(ws: Workspace, round_no: int) -> None:
         b = create_person(uow, PersonInput(name="吴静"))
     with ws.write(actor) as uow:
         merge_persons(uow, a, b, "重复建档")
+    do_stability_work(ws, round_no)
+    with ws.write(actor) as uow:  # the county's notes that came down are answered
+        for due in due_supervisions(uow, 365):
+            reply_supervision(uow, due.supervision_id, uow.today(), f"第 {round_no} 轮：已约谈，正在办理")
+
+
+def _supervise_each_township(county: Workspace, round_no: int) -> None:
+    """The county presses one matter of every township (the latest it received)."""
+    with county.write(county.system_actor()) as uow:
+        townships = uow.session.scalars(select(Office.id).where(Office.level == "township")).all()
+        for office_id in townships:
+            matter = uow.session.scalars(select(Matter).where(Matter.office_id == office_id)
+                                         .order_by(Matter.registered_on.desc(), Matter.number.desc())).first()
+            add_supervision(uow, matter.id, NewSupervision(
+                source="upper", supervisor="县信访局", request=f"第 {round_no} 轮督办：请加快办理",
+                issued_on=max(matter.registered_on, uow.today() - timedelta(days=1)),
+                due_on=uow.today() + timedelta(days=5)))
 
 
 def test_three_townships_several_rounds_one_county(hub, townships, tmp_path):  # noqa: F811
@@ -82,6 +103,7 @@ def test_three_townships_several_rounds_one_county(hub, townships, tmp_path):  #
         for i, ws in enumerate(townships):
             [package] = send(ws, tmp_path / f"round{round_no}" / str(i))
             assert receive(county, package.path).status == "imported"
+        _supervise_each_township(county, round_no)
         for back in send(county, tmp_path / f"return{round_no}"):
             receive(next(w for w in townships if _office(w).division_code == back.receiver), back.path)
         for ws in townships:
@@ -89,12 +111,13 @@ def test_three_townships_several_rounds_one_county(hub, townships, tmp_path):  #
     # The last edits travel too; by now each package carries only what changed since the last ack.
     for i, ws in enumerate(townships):
         [package] = send(ws, tmp_path / "final" / str(i))
-        assert package.rows["contact"] == 1
+        assert package.rows["contact"] == 2  # the day's visit and the one the leader work is about
         receive(county, package.path)
 
     for ws in townships:
         office_id = ws.local_office_id()
         assert owned_rows(county, office_id) == owned_rows(ws, office_id)
+        assert count(county, SupervisionReply, SupervisionReply.office_id == office_id) == 3  # one per round
 
     with county.read(county.system_actor()) as uow:
         at_county = {period: county_figures(uow, period) for period in YEARS}
@@ -109,6 +132,37 @@ def test_three_townships_several_rounds_one_county(hub, townships, tmp_path):  #
         assert whole["totals.batches"] > 0
         for key, value in whole.items():
             assert value == sum(f.get(key, 0) for _, f in own), key
+    _leader_work_adds_up(county, townships)
+
+
+def _leader_work_adds_up(county: Workspace, townships: list[Workspace]) -> None:
+    """The county's leader-work figures: each township's equal its own, the county's are their sum."""
+    period = periods.year(2026)
+    with county.read(county.system_actor()) as uow:
+        at_county = county_leader_work(uow, period)
+    own = []
+    for ws in townships:
+        with ws.read(ws.system_actor()) as uow:
+            figures = leader_work_figures(uow, period)
+        assert at_county[_office(ws).short_name] == figures
+        own.append(_flat(figures))
+    whole = _flat(at_county["全县"])
+    assert whole["village_receptions"] == 3 * len(townships) and whole["receptions.appointment"] == 9
+    for key, value in whole.items():
+        assert value == sum(f[key] for f in own), key
+
+
+def _flat(figures: LeaderWorkFigures) -> dict[str, int]:
+    flat = {"village_receptions": figures.village_receptions}
+    for name in ("leader_contacts", "sensitive_skip_level"):
+        count_ = getattr(figures, name)
+        flat |= {f"{name}.batches": count_.batches, f"{name}.persons": count_.person_visits}
+    for name in ("reception_resolution", "screened_settled"):
+        ratio = getattr(figures, name)
+        flat |= {f"{name}.num": ratio.numerator, f"{name}.den": ratio.denominator}
+    flat |= {f"receptions.{k.value}": v for k, v in figures.receptions.items()}
+    flat |= {f"screened.{k.value}": v for k, v in figures.screened.items()}
+    return flat
 
 
 def _office(ws: Workspace) -> OfficeInfo:

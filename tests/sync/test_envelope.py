@@ -17,7 +17,7 @@ from app.domain.enums import OfficeLevel
 from app.errors import OperationCancelled, PackageRejected, StorageError
 from app.services.workspace import Workspace
 from app.sync.enrolment import deactivate_partner, join_county, own_card
-from app.sync.envelope import open_package, read_back, write_package
+from app.sync.envelope import FORMAT_VERSION, open_package, read_back, write_package
 from app.sync.keys import office_keys
 from tests.sync import crafting
 from tests.sync.conftest import OTHER_COUNTY_CODE, enrol, partner
@@ -208,7 +208,7 @@ def test_real_zip_bomb_is_refused_before_unpacking(enrolled, tmp_path):
 
 def test_newer_data_format_is_refused(enrolled, tmp_path):
     county, township = enrolled
-    path = crafting.package(township, county, crafted_path(tmp_path), format_version=2)
+    path = crafting.package(township, county, crafted_path(tmp_path), format_version=FORMAT_VERSION + 1)
     rejection = refused(county, path)
     assert rejection.code == "newer_format" and "升级" in rejection.message
 

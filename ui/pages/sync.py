@@ -39,8 +39,16 @@ TABLE_LABELS = {
     "person_merge": "档案合并", "contact": "来访（信）登记", "contact_person": "登记中的信访人",
     "matter": "信访事项", "matter_petitioner": "事项信访人", "matter_event": "办理记录",
     "matter_deadline": "法定期限", "document": "文书", "attachment": "附件", "supervision": "督办",
-    "assignment": "交办", "setting": "设置",
+    "assignment": "交办", "setting": "设置", "supervision_reply": "督办反馈",
+    "reception_schedule": "领导接访安排", "leader_reception": "领导接访记录", "leader_reception_contact": "接访登记",
+    "leader_reception_matter": "接访事项", "case_ownership": "领导包案", "case_progress": "包案进展",
+    "village_reception": "村级接访", "petition_proxy": "信访代办", "screening_round": "矛盾纠纷排查",
+    "screened_conflict": "排查纠纷", "key_person": "重点人员", "key_person_contact": "重点人员稳控记录",
+    "sensitive_period": "敏感节点", "report_submission": "报表报送", "report_correction": "报表更正",
+    "import_record": "导入记录",
 }
+
+
 def _when(moment: Any) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
 
