@@ -1,6 +1,6 @@
 """Sync scope: supervision replies as their own rows, leader-work rows tracked, key rows kept home
 
-Revision ID: sync_scope
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-23 15:00:00.000000
 
@@ -26,7 +26,7 @@ from alembic import op
 
 import db.base
 
-revision = 'sync_scope'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
