@@ -1,4 +1,4 @@
-"""A township database from before revision sync_scope upgrades and its next package carries what it
+"""A township database from before revision 0011 upgrades and its next package carries what it
 could not before: leader-work rows the change log never saw, and a reply written on the county's note."""
 
 from __future__ import annotations
