@@ -92,6 +92,12 @@ def handling_due(calendar: WorkCalendar, facts: MatterDates) -> date | None:
     return calendar.deadline(facts.accepted_on, days, unit)
 
 
+def handling_unit(calendar: WorkCalendar, simplified: bool) -> DayUnit:
+    """The unit of the reply limit, and so of its extension: working days on the simplified track or
+    in a working-day office, calendar days otherwise."""
+    return _handling_limit(simplified)[1] or calendar.rule.unit
+
+
 def _handling_limit(simplified: bool) -> tuple[int, DayUnit | None]:
     if simplified:
         return SIMPLIFIED_HANDLING_WORKING_DAYS, DayUnit.WORKING
@@ -103,14 +109,14 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
     clocks: list[ClockDue] = []
 
     def add(clock: Clock, start: date | None, days: int, unit: DayUnit | None, met: date | None,
-            extra_days: int = 0) -> None:
+            extra_days: int = 0, extra_unit: DayUnit | None = None) -> None:
         if start is None:
             return
         resolved = unit or calendar.rule.unit
         due = calendar.deadline(start, days, resolved)
         if extra_days:
-            # An extension or a hearing adds calendar days after the original limit.
-            due = calendar.deadline(due, extra_days, DayUnit.CALENDAR)
+            # Added after the original limit; by default in the limit's own unit (see the callers).
+            due = calendar.deadline(due, extra_days, extra_unit or resolved)
         clocks.append(ClockDue(clock, start, days + extra_days, resolved, due, met))
 
     decision_start = facts.reopened_on or facts.registered_on
@@ -128,6 +134,8 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
             clocks.append(_fixed(Clock.ASSIGNED_RESULT, facts.registered_on, facts.assigned_due_on,
                                  facts.replied_on or facts.returned_on))
     days, unit = _handling_limit(facts.simplified)
+    # 延期 "延长办理期限不得超过30日": the 30 days are days of the same limit, so an office counting
+    # working days (or the simplified track) extends by working days too.
     add(Clock.HANDLING, facts.accepted_on, days, unit, facts.replied_on, facts.extension_days or 0)
     add(Clock.REVIEW_REQUEST, facts.reply_delivered_on, REVIEW_WINDOW_DAYS, DayUnit.CALENDAR,
         facts.review_requested_on)
@@ -136,7 +144,7 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
     add(Clock.REREVIEW_REQUEST, facts.review_decided_on, REREVIEW_WINDOW_DAYS, DayUnit.CALENDAR,
         facts.rereview_requested_on)
     add(Clock.REREVIEW_DECISION, facts.rereview_requested_on, REREVIEW_DECISION_DAYS, None,
-        facts.rereview_decided_on, facts.hearing_days)
+        facts.rereview_decided_on, facts.hearing_days, DayUnit.CALENDAR)  # hearing: days it really took
     return clocks
 
 

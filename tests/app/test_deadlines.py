@@ -193,6 +193,24 @@ def test_extension_days_added_after_original_limit(cal: WorkCalendar) -> None:
     assert one(cal, replace(facts, extension_days=10), Clock.HANDLING).due_on == D("2026-08-10")
 
 
+def test_extension_counts_working_days_in_working_day_mode(working: WorkCalendar) -> None:
+    # Original limit Thu 28 May 2026 (see above). 30 working days after it, 端午 19 Jun off:
+    # 29 May (1), 1–5 Jun (6), 8–12 (11), 15–18 (15), 22–26 (20), 29 Jun–3 Jul (25), 6–10 Jul (30).
+    facts = MatterDates(registered_on=D("2026-02-27"), accepted_on=D("2026-03-02"), extension_days=30)
+    c = one(working, facts, Clock.HANDLING)
+    assert (c.unit, c.days, c.due_on) == (WORK, 90, D("2026-07-10"))
+    assert handling_due(working, facts) == D("2026-05-28")
+
+
+def test_simplified_extension_counts_working_days(cal: WorkCalendar) -> None:
+    # Simplified: 10 working days after Mon 1 Jun 2026 = Mon 15 Jun; + 5 working days
+    # (16, 17, 18, 22, 23 Jun — 端午 19 Jun off) = Tue 23 Jun, even in a calendar-day office.
+    facts = MatterDates(registered_on=D("2026-05-29"), simplified=True, accepted_on=D("2026-06-01"),
+                        extension_days=5)
+    c = one(cal, facts, Clock.HANDLING)
+    assert (c.unit, c.days, c.due_on) == (WORK, 15, D("2026-06-23"))
+
+
 def test_handling_met_by_reply(cal: WorkCalendar) -> None:
     facts = MatterDates(registered_on=D("2026-05-29"), accepted_on=D("2026-06-01"),
                         replied_on=D("2026-07-20"))
