@@ -42,10 +42,11 @@ class Action(StrEnum):
 class Transition:
     sources: frozenset[S]
     target: S | None  # None: the action records facts and keeps the state
+    keeps: frozenset[S] = frozenset()  # sources in which the action records facts and keeps the state
 
 
-def _t(sources: set[S], target: S | None) -> Transition:
-    return Transition(frozenset(sources), target)
+def _t(sources: set[S], target: S | None, keeps: set[S] = set()) -> Transition:
+    return Transition(frozenset(sources | keeps), target, frozenset(keeps))
 
 
 _HANDLING = {S.ACCEPTED, S.IN_HANDLING, S.EXTENDED}
@@ -59,7 +60,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ASSIGN: _t({S.REGISTERED}, S.ASSIGNED),
     Action.OBJECT: _t({S.REGISTERED}, S.RETURNED),
     Action.RECEIVE_REPORT: _t({S.ASSIGNED}, S.CLOSED),
-    Action.DISPATCH: _t({S.ACCEPTED}, S.IN_HANDLING),
+    # 交责任单位办理 is the internal hand-over of an accepted matter: a matter may go to another unit
+    # (or handler) at any time while it is handled; an extended matter stays 已延期.
+    Action.DISPATCH: _t({S.ACCEPTED, S.IN_HANDLING}, S.IN_HANDLING, {S.EXTENDED}),
     Action.EXTEND: _t({S.ACCEPTED, S.IN_HANDLING}, S.EXTENDED),
     Action.REPLY: _t(_HANDLING, S.REPLIED),
     Action.DELIVER_REPLY: _t(_ANSWERED, None),
@@ -108,6 +111,8 @@ def target_state(action: Action, state: S) -> S:
             state=state.value,
             action=action.value,
         )
+    if state in transition.keeps:
+        return state
     return transition.target or state
 
 

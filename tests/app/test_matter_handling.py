@@ -11,7 +11,7 @@ from app.errors import IllegalTransition, ValidationError
 from app.services import matter_steps as st
 from app.services.context import Actor
 from app.services.workspace import Workspace
-from tests.support.matter_road import D, clocks, counts, do, register
+from tests.support.matter_road import D, clocks, counts, do, events, matter_row, register, unit_id
 
 
 def test_simplified_track_clocks(ws: Workspace, admin: Actor) -> None:
@@ -80,4 +80,31 @@ def test_extension_needs_reason(ws: Workspace, admin: Actor) -> None:
     with pytest.raises(ValidationError) as caught:
         do(ws, admin, mid, st.Extend(on=D("2026-07-01"), days=10))
     assert caught.value.field == "reason" and caught.value.message.startswith("延期理由：")
+    assert counts(ws) == before
+
+
+# --- dispatch (交责任单位办理) ---------------------------------------------------------------------
+
+
+def test_dispatch_again_while_handled_and_after_extension(ws: Workspace, admin: Actor) -> None:
+    mid = _accepted(ws, admin)
+    assert do(ws, admin, mid, st.Dispatch(on=D("2026-06-05"), responsible_unit_id=unit_id(ws))) == "in_handling"
+    # The unit was the wrong one: the matter goes to the handler instead, still 办理中.
+    assert do(ws, admin, mid, st.Dispatch(on=D("2026-06-10"), handler_id=admin.user_id)) == "in_handling"
+    assert do(ws, admin, mid, st.Extend(on=D("2026-07-20"), days=20, reason="需补充测量")) == "extended"
+    # Handing an extended matter to another unit keeps it 已延期 (the extension stays visible).
+    assert do(ws, admin, mid, st.Dispatch(on=D("2026-07-21"), responsible_unit_id=unit_id(ws))) == "extended"
+    m = matter_row(ws, mid)
+    assert (m.responsible_unit_id, m.handler_id, m.extension_days) == (unit_id(ws), None, 20)
+    assert [e[1:4] for e in events(ws, mid)][-3:] == [
+        ("dispatch", "in_handling", "in_handling"), ("extend", "in_handling", "extended"),
+        ("dispatch", "extended", "extended")]
+
+
+def test_dispatch_refused_before_acceptance(ws: Workspace, admin: Actor) -> None:
+    mid = register(ws, admin).matter_id
+    before = counts(ws)
+    with pytest.raises(IllegalTransition) as caught:
+        do(ws, admin, mid, st.Dispatch(on=D("2026-06-02"), responsible_unit_id=unit_id(ws)))
+    assert caught.value.code == "illegal_transition" and "已登记" in caught.value.message
     assert counts(ws) == before

@@ -34,6 +34,8 @@ ROAD: dict[tuple[A, S], S] = {
     (A.OBJECT, S.REGISTERED): S.RETURNED,
     (A.RECEIVE_REPORT, S.ASSIGNED): S.CLOSED,
     (A.DISPATCH, S.ACCEPTED): S.IN_HANDLING,
+    (A.DISPATCH, S.IN_HANDLING): S.IN_HANDLING,  # handed on to another unit
+    (A.DISPATCH, S.EXTENDED): S.EXTENDED,
     (A.EXTEND, S.ACCEPTED): S.EXTENDED,
     (A.EXTEND, S.IN_HANDLING): S.EXTENDED,
     (A.REPLY, S.ACCEPTED): S.REPLIED,
@@ -71,7 +73,7 @@ def _id(pair: tuple[A, S]) -> str:
 
 def test_pairs_cover_every_action_and_state() -> None:
     assert len(ALL_PAIRS) == len(A) * len(S) == 20 * 16
-    assert len(LEGAL) == 30
+    assert len(LEGAL) == 32
     assert len(LEGAL) + len(ILLEGAL) == len(ALL_PAIRS)
 
 
@@ -140,8 +142,8 @@ OFFERED: dict[S, list[A]] = {
     S.FORWARDED: [],
     S.ASSIGNED: [A.RECEIVE_REPORT],
     S.RETURNED: [],
-    S.IN_HANDLING: [A.EXTEND, A.REPLY],
-    S.EXTENDED: [A.REPLY],
+    S.IN_HANDLING: [A.DISPATCH, A.EXTEND, A.REPLY],
+    S.EXTENDED: [A.DISPATCH, A.REPLY],
     S.REPLIED: [A.DELIVER_REPLY, A.EVALUATE, A.CLOSE, A.REQUEST_REVIEW],
     S.EVALUATED: [A.DELIVER_REPLY, A.CLOSE, A.REQUEST_REVIEW],
     S.CLOSED: [A.REQUEST_REVIEW, A.CONCLUDE, A.REOPEN],
