@@ -8,7 +8,7 @@ matter service with the helpers at the bottom, so each rule exists in exactly on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from app.domain.enums import Clock, MatterSource, MatterState as S
@@ -66,7 +66,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.EXTEND: _t({S.ACCEPTED, S.IN_HANDLING}, S.EXTENDED),
     Action.REPLY: _t(_HANDLING, S.REPLIED),
     Action.DELIVER_REPLY: _t(_ANSWERED, None),
-    Action.EVALUATE: _t({S.REPLIED}, S.EVALUATED),
+    # The petitioner's evaluation usually comes after the reply was delivered and the matter closed:
+    # recorded on a closed matter it keeps the matter closed.
+    Action.EVALUATE: _t({S.REPLIED}, S.EVALUATED, {S.CLOSED}),
     Action.CLOSE: _t(_ANSWERED, S.CLOSED),
     Action.REQUEST_REVIEW: _t(_ANSWERED | {S.CLOSED}, S.UNDER_REVIEW),
     Action.DECIDE_REVIEW: _t({S.UNDER_REVIEW}, S.REVIEWED),
@@ -158,6 +160,19 @@ def require_reply_delivered(reply_delivered_on: date | None, doing: str = "办�
         raise IllegalTransition(
             "delivery_required", f"送达：答复意见尚未送达信访人，不能{doing}", field="reply_delivered_on"
         )
+
+
+def check_evaluation(already_rated: bool, delivered_on: date, window_days: int, on: date) -> None:
+    """One evaluation per reply, recorded within the office's evaluation window after delivery (the same
+    window 参评率 counts, so every recorded evaluation is counted)."""
+    if already_rated:
+        raise IllegalTransition("evaluated_twice", "满意度评价：该答复已有评价，不能重复登记", field="satisfaction")
+    last = delivered_on + timedelta(days=window_days)
+    if on > last:
+        raise IllegalTransition(
+            "evaluation_late",
+            f"满意度评价：须在答复送达后 {window_days} 日内（{last.isoformat()} 前）登记，已超过",
+            field="occurred_on")
 
 
 def check_assigned_down(source: MatterSource) -> None:

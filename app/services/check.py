@@ -113,6 +113,11 @@ def _matter_invariants(workspace: Workspace, uow: UnitOfWork) -> Iterator[Findin
         needed = STATE_NEEDS_DATE.get(MatterState(matter.state))
         if needed and getattr(matter, needed) is None:
             yield Finding(Severity.ERROR, "state_date", f"事项 {matter.number}：状态与记录的日期不符（缺 {needed}）")
+        if matter.satisfaction is not None and (
+                matter.reply_delivered_on is None or matter.evaluated_on is None
+                or matter.evaluated_on < matter.reply_delivered_on):
+            yield Finding(Severity.ERROR, "evaluation_undelivered",
+                          f"事项 {matter.number}：满意度评价早于答复送达（或答复未送达）")
         expected = {c.clock.value: (c.due_on, c.met_on)
                     for c in compute_clocks(uow.calendar, dates_of(matter))}
         have = stored.get(matter.id, {})

@@ -338,6 +338,9 @@ def _deliver_reply(uow: UnitOfWork, matter: Matter, step: st.DeliverReply) -> di
 
 def _evaluate(uow: UnitOfWork, matter: Matter, step: st.Evaluate) -> dict[str, Any]:
     workflow.require_reply_delivered(matter.reply_delivered_on)
+    assert matter.reply_delivered_on is not None
+    workflow.check_evaluation(matter.satisfaction is not None, matter.reply_delivered_on,
+                              int(uow.setting("evaluation_window_days")), step.on)
     matter.satisfaction, matter.evaluated_on = step.satisfaction.value, step.on
     return {"satisfaction": step.satisfaction.value, "method": step.method}
 

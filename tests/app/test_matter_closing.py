@@ -138,3 +138,42 @@ def test_hearing_days_of_an_earlier_round_do_not_count(ws: Workspace, admin: Act
     do(ws, admin, mid, st.DecideRereview(on=D("2026-08-10"), outcome="维持", hearing_days=2))
     assert clocks(ws, mid)["rereview_decision"] == (
         D("2026-07-20"), 32, "calendar", D("2026-08-21"), D("2026-08-10"))
+
+
+# --- satisfaction evaluation -------------------------------------------------------------------
+
+
+def test_evaluation_recorded_after_closing_keeps_the_matter_closed(ws: Workspace, admin: Actor) -> None:
+    from app.domain.enums import Satisfaction
+    from app.statistics import Rate, Ratio, compute_figures, periods
+
+    mid = _replied_and_delivered(ws, admin)  # delivered Fri 21 Aug
+    assert do(ws, admin, mid, st.Close(on=D("2026-08-22"))) == "closed"
+    assert do(ws, admin, mid, st.Evaluate(on=D("2026-09-04"), satisfaction=Satisfaction.BASICALLY)) == "closed"
+    m = matter_row(ws, mid)
+    assert (m.state, m.satisfaction, m.evaluated_on, m.closed_on) == (
+        "closed", "basically", D("2026-09-04"), D("2026-08-22"))
+    assert events(ws, mid)[-1] == (6, "evaluate", "closed", "closed", D("2026-09-04"))
+    # 参评率 and 满意率 of the third quarter count it: delivered in it and rated within 30 days.
+    with ws.read(admin) as uow:
+        figures = compute_figures(uow, periods.quarter(2026, 3))
+    assert figures.rates[Rate.EVALUATION] == Ratio(1, 1)
+    assert figures.rates[Rate.SATISFACTION] == Ratio(0, 1)  # 基本满意 is not 满意 by default
+    before = counts(ws)
+    with pytest.raises(IllegalTransition) as caught:
+        do(ws, admin, mid, st.Evaluate(on=D("2026-09-05"), satisfaction=Satisfaction.SATISFIED))
+    assert caught.value.code == "evaluated_twice"
+    assert counts(ws) == before
+
+
+def test_evaluation_after_the_window_is_refused(ws: Workspace, admin: Actor) -> None:
+    mid = _replied_and_delivered(ws, admin)
+    do(ws, admin, mid, st.Close(on=D("2026-08-22")))
+    before = counts(ws)
+    # Delivered 21 Aug: the 30-day window (office setting) ends 20 Sep.
+    with pytest.raises(IllegalTransition) as caught:
+        do(ws, admin, mid, st.Evaluate(on=D("2026-09-21")))
+    assert (caught.value.code, caught.value.field) == ("evaluation_late", "occurred_on")
+    assert "2026-09-20" in caught.value.message
+    assert counts(ws) == before
+    assert matter_row(ws, mid).satisfaction is None
