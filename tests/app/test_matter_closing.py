@@ -177,3 +177,39 @@ def test_evaluation_after_the_window_is_refused(ws: Workspace, admin: Actor) -> 
     assert "2026-09-20" in caught.value.message
     assert counts(ws) == before
     assert matter_row(ws, mid).satisfaction is None
+
+
+def test_notice_rounds_follow_the_event_order_not_timestamps(ws: Workspace, admin: Actor) -> None:
+    from datetime import timezone
+
+    from sqlalchemy import update
+
+    from app.domain.enums import DocumentKind
+    from app.services import documents, matters
+    from db.models import MatterEvent
+
+    mid = register(ws, admin).matter_id
+    do(ws, admin, mid, st.Decline(on=D("2026-06-05"), reason="材料不全"))
+    do(ws, admin, mid, st.Reopen(on=D("2026-06-10"), new_facts="补齐了征地协议"))
+    do(ws, admin, mid, st.Accept(on=D("2026-06-10")))
+    # Everything written in one instant (a script, a sync import, a PC clock set back): only the
+    # order of the matter's events can tell the first round's notice from the second's.
+    instant = datetime(2026, 6, 10, 2, 0, tzinfo=timezone.utc)
+    with ws.database.write() as session:
+        session.execute(update(Document).where(Document.matter_id == mid).values(created_at=instant))
+        session.execute(update(MatterEvent).where(MatterEvent.matter_id == mid).values(created_at=instant))
+    with ws.write(admin) as uow:
+        matter = matters.load_matter(uow, mid)
+        current = documents.find_document(uow, DocumentKind.ACCEPTANCE, matter)
+        assert current is not None and current.number == f"{PREFIX}受〔2026〕1号"
+        assert documents.find_document(uow, DocumentKind.DECLINE, matter) is None  # the first round's
+    # A later step of the second round finds its own notices through the same order.
+    do(ws, admin, mid, st.Reply(on=D("2026-06-20"), summary="已补发"))
+    with ws.database.write() as session:
+        session.execute(update(Document).where(Document.matter_id == mid).values(created_at=instant))
+    with ws.write(admin) as uow:
+        reply = documents.find_document(uow, DocumentKind.REPLY, matters.load_matter(uow, mid))
+        assert reply is not None and reply.number == f"{PREFIX}复〔2026〕1号"
+    assert sorted(d[:2] for d in docs(ws, mid)) == [
+        ("acceptance", f"{PREFIX}受〔2026〕1号"), ("decline", f"{PREFIX}不受〔2026〕1号"),
+        ("reply", f"{PREFIX}复〔2026〕1号")]
