@@ -31,6 +31,7 @@ OFFICE_DUTIES = frozenset(
         Clock.OBJECTION,
         Clock.HANDLING,
         Clock.ASSIGNED_RESULT,
+        Clock.ASSIGNMENT_REPORT,  # owed by the unit, but the township must chase it
         Clock.REVIEW_DECISION,
         Clock.REREVIEW_DECISION,
     }
@@ -41,6 +42,7 @@ CLOCK_LABELS: dict[Clock, str] = {
     Clock.OBJECTION: "交办异议期限",
     Clock.HANDLING: "办理答复期限",
     Clock.ASSIGNED_RESULT: "上级交办期限",
+    Clock.ASSIGNMENT_REPORT: "交办报告期限",
     Clock.REVIEW_REQUEST: "申请复查期限",
     Clock.REVIEW_DECISION: "复查决定期限",
     Clock.REREVIEW_REQUEST: "申请复核期限",
@@ -59,6 +61,9 @@ class MatterDates:
     decided_on: date | None = None
     returned_on: date | None = None  # an objection sent the assigned-down matter back
     accepted_on: date | None = None
+    assigned_out_on: date | None = None  # 交办: the township assigned the matter to a unit
+    report_days: int | None = None  # the days the unit has for its result report (办结报告)
+    report_received_on: date | None = None
     extension_days: int | None = None
     assigned_due_on: date | None = None
     replied_on: date | None = None
@@ -133,6 +138,8 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
             # Returned to the assigning office: the township owes it no result any more.
             clocks.append(_fixed(Clock.ASSIGNED_RESULT, facts.registered_on, facts.assigned_due_on,
                                  facts.replied_on or facts.returned_on))
+    if facts.report_days:
+        add(Clock.ASSIGNMENT_REPORT, facts.assigned_out_on, facts.report_days, None, facts.report_received_on)
     days, unit = _handling_limit(facts.simplified)
     # 延期 "延长办理期限不得超过30日": the 30 days are days of the same limit, so an office counting
     # working days (or the simplified track) extends by working days too.

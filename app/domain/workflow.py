@@ -155,6 +155,15 @@ def check_extension(days: int, already_extended: bool, on: date, handling_due: d
         )
 
 
+MAX_REPORT_DAYS = 90  # 交办: at most the unit's own 60 days to handle plus one 30-day extension
+
+
+def check_report_days(days: int) -> None:
+    if not 1 <= days <= MAX_REPORT_DAYS:
+        raise IllegalTransition(
+            "report_days", f"交办报告期限：须为 1 至 {MAX_REPORT_DAYS} 天，现为 {days} 天", field="report_days")
+
+
 def require_reply_delivered(reply_delivered_on: date | None, doing: str = "办结或评价") -> None:
     if reply_delivered_on is None:
         raise IllegalTransition(

@@ -54,6 +54,7 @@ class Forward(Step):
 class Assign(Step):
     action = Action.ASSIGN
     to: str = ""
+    report_days: int | None = None  # days for the unit's result report; None: the office rule
 
 
 @dataclass(frozen=True)

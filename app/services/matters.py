@@ -167,6 +167,9 @@ def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
         simplified=matter.simplified, reopened_on=matter.reopened_on, decided_on=matter.decided_on,
         returned_on=matter.decided_on if matter.decision in _HANDED_ON else None,
         accepted_on=matter.accepted_on, extension_days=matter.extension_days,
+        assigned_out_on=matter.decided_on if matter.decision == Decision.ASSIGN.value else None,
+        report_days=matter.report_days,
+        report_received_on=matter.closed_on if matter.decision == Decision.ASSIGN.value else None,
         assigned_due_on=matter.assigned_due_on, replied_on=matter.replied_on,
         reply_delivered_on=matter.reply_delivered_on, review_requested_on=matter.review_requested_on,
         review_decided_on=matter.review_decided_on, rereview_requested_on=matter.rereview_requested_on,
@@ -269,10 +272,17 @@ def _route_legal(uow: UnitOfWork, matter: Matter, step: st.RouteLegal) -> dict[s
 
 def _refer(uow: UnitOfWork, matter: Matter, step: st.Forward | st.Assign) -> dict[str, Any]:
     to = clean_line(step.to, field="to", label="转送（交办）单位", max_length=100)
+    data: dict[str, Any] = {}
+    if isinstance(step, st.Assign):
+        # 交办 requires a result report by a deadline; fixed now so a later change of the office rule
+        # does not move the deadline already printed on the 交办单.
+        days = step.report_days if step.report_days is not None else int(uow.setting("assignment_report_days"))
+        workflow.check_report_days(days)
+        matter.report_days = data["report_days"] = days
     _decide(matter, step, step.action.value)
     matter.referred_to = to
     doc = documents.issue_document(uow, DocumentKind.REFERRAL, matter, step.on)
-    return {"to": to, "document_id": doc.id, "document_number": doc.number}
+    return {"to": to, "document_id": doc.id, "document_number": doc.number} | data
 
 
 def _object(uow: UnitOfWork, matter: Matter, step: st.Object) -> dict[str, Any]:
@@ -388,7 +398,7 @@ def _conclude(uow: UnitOfWork, matter: Matter, step: st.Conclude) -> dict[str, A
 _REOPEN_CLEARS = ("decision", "decided_on", "accepted_on", "extension_days", "replied_on",
                   "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
                   "review_requested_on", "review_decided_on", "rereview_requested_on",
-                  "rereview_decided_on", "concluded_on", "legal_channel")
+                  "rereview_decided_on", "concluded_on", "legal_channel", "report_days")
 
 
 def _reopen(uow: UnitOfWork, matter: Matter, step: st.Reopen) -> dict[str, Any]:

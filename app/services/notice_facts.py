@@ -185,8 +185,10 @@ def _referral(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, str],
               fields: Mapping[str, str]) -> dict[str, str]:
     assign = matter.decision == Decision.ASSIGN.value
     hidden = hides_identity(matter)
+    report_due = uow.session.scalar(select(MatterDeadline.due_on).where(
+        MatterDeadline.matter_id == matter.id, MatterDeadline.clock == Clock.ASSIGNMENT_REPORT.value))
     deadline = fields.get("deadline") or cn_date(
-        uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS))
+        report_due or uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS))
     numbers = [c.number for c in contacts_of(uow, matter)]
     values = {"referral_word": "交办" if assign else "转送", "unit": matter.referred_to,
               "petitioner_info": t["confidential_petitioner"] if hidden else v["petitioner_names"],

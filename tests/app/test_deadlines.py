@@ -158,6 +158,20 @@ def test_no_county_deadline_without_assigned_due(cal: WorkCalendar) -> None:
     assert Clock.ASSIGNED_RESULT not in clocks(cal, facts)
 
 
+def test_report_clock_of_a_matter_assigned_out(cal: WorkCalendar, working: WorkCalendar) -> None:
+    # Assigned Wed 3 Jun 2026 with 60 days: Sun 2 Aug -> Mon 3 Aug; met when the report came in.
+    facts = MatterDates(registered_on=D("2026-06-01"), decided_on=D("2026-06-03"),
+                        assigned_out_on=D("2026-06-03"), report_days=60)
+    assert one(cal, facts, Clock.ASSIGNMENT_REPORT) == ClockDue(
+        Clock.ASSIGNMENT_REPORT, D("2026-06-03"), 60, CAL, D("2026-08-03"), None)
+    met = replace(facts, report_received_on=D("2026-07-01"))
+    assert one(cal, met, Clock.ASSIGNMENT_REPORT).met_on == D("2026-07-01")
+    # Follows the office rule: 60 working days after 3 Jun (端午 19 Jun off) = Thu 27 Aug.
+    assert one(working, facts, Clock.ASSIGNMENT_REPORT).due_on == D("2026-08-27")
+    assert Clock.ASSIGNMENT_REPORT in OFFICE_DUTIES
+    assert Clock.ASSIGNMENT_REPORT not in clocks(cal, replace(facts, report_days=None))
+
+
 # --- handling within 60 days (+ at most 30) --------------------------------------------------
 
 
@@ -323,6 +337,7 @@ def test_open_and_met_clocks(cal: WorkCalendar) -> None:
 
 def test_office_duties_exclude_petitioner_windows() -> None:
     assert OFFICE_DUTIES == {Clock.DECISION, Clock.OBJECTION, Clock.HANDLING, Clock.ASSIGNED_RESULT,
+                             Clock.ASSIGNMENT_REPORT,
                              Clock.REVIEW_DECISION, Clock.REREVIEW_DECISION}
     assert set(Clock) - OFFICE_DUTIES == {Clock.REVIEW_REQUEST, Clock.REREVIEW_REQUEST}
 

@@ -82,6 +82,42 @@ def test_forward_and_assign_with_report(ws: Workspace, actors: dict[Role, Actor]
         ("receive_report", "assigned", "closed")]
 
 
+def test_assigned_out_matter_has_a_report_clock_forwarded_has_none(ws: Workspace, admin: Actor) -> None:
+    from db.models import Setting
+
+    forwarded = register(ws, admin, name="张三").matter_id
+    assigned = register(ws, admin, name="李四").matter_id
+    do(ws, admin, forwarded, st.Forward(on=D("2026-06-02"), to="某某县自然资源局"))
+    do(ws, admin, assigned, st.Assign(on=D("2026-06-03"), to="城建办"))
+    assert "assignment_report" not in clocks(ws, forwarded)
+    # The office rule (60 days by default): Wed 3 Jun + 60 = Sun 2 Aug -> Mon 3 Aug.
+    assert clocks(ws, assigned)["assignment_report"] == (D("2026-06-03"), 60, "calendar", D("2026-08-03"), None)
+    assert matter_row(ws, assigned).report_days == 60
+    do(ws, admin, assigned, st.ReceiveReport(on=D("2026-07-01"), summary="已解决并答复"))
+    assert clocks(ws, assigned)["assignment_report"][4] == D("2026-07-01")
+
+    # A shorter deadline for one matter; a changed office rule for the next ones only.
+    quick = register(ws, admin, name="王五").matter_id
+    do(ws, admin, quick, st.Assign(on=D("2026-06-03"), to="城建办", report_days=20))  # Tue 23 Jun
+    assert clocks(ws, quick)["assignment_report"][3] == D("2026-06-23")
+    with ws.database.write() as session:
+        session.add(Setting(office_id=admin.office_id, key="assignment_report_days", value=30))
+    later = register(ws, admin, name="赵六").matter_id
+    do(ws, admin, later, st.Assign(on=D("2026-06-03"), to="城建办"))  # Fri 3 Jul
+    assert clocks(ws, later)["assignment_report"][3] == D("2026-07-03")
+    assert clocks(ws, quick)["assignment_report"][3] == D("2026-06-23")
+
+
+def test_report_days_out_of_range_refused(ws: Workspace, admin: Actor) -> None:
+    mid = register(ws, admin).matter_id
+    before = counts(ws)
+    with pytest.raises(IllegalTransition) as caught:
+        do(ws, admin, mid, st.Assign(on=D("2026-06-03"), to="城建办", report_days=91))
+    assert (caught.value.code, caught.value.field) == ("report_days", "report_days")
+    assert "1 至 90" in caught.value.message
+    assert counts(ws) == before
+
+
 def _assigned_down(ws: Workspace, actor: Actor, *, registered_on: date = D("2026-11-18"),
                    due: date | None = D("2026-12-18")) -> uuid.UUID:
     with ws.write(actor) as uow:
