@@ -70,6 +70,7 @@ class MatterDates:
     reply_delivered_on: date | None = None
     review_requested_on: date | None = None
     review_decided_on: date | None = None
+    review_delivered_on: date | None = None  # the petitioner received the review decision
     rereview_requested_on: date | None = None
     rereview_decided_on: date | None = None
     hearing_days: int = 0
@@ -148,11 +149,18 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
         facts.review_requested_on)
     add(Clock.REVIEW_DECISION, facts.review_requested_on, REVIEW_DECISION_DAYS, None,
         facts.review_decided_on)
-    add(Clock.REREVIEW_REQUEST, facts.review_decided_on, REREVIEW_WINDOW_DAYS, DayUnit.CALENDAR,
-        facts.rereview_requested_on)
+    # 第三十六条: 30 days from receiving the review decision. Until the receipt is recorded the window is
+    # shown from the decision date (the earliest possible receipt); see rereview_window_estimated.
+    add(Clock.REREVIEW_REQUEST, facts.review_delivered_on or facts.review_decided_on, REREVIEW_WINDOW_DAYS,
+        DayUnit.CALENDAR, facts.rereview_requested_on)
     add(Clock.REREVIEW_DECISION, facts.rereview_requested_on, REREVIEW_DECISION_DAYS, None,
         facts.rereview_decided_on, facts.hearing_days, DayUnit.CALENDAR)  # hearing: days it really took
     return clocks
+
+
+def rereview_window_estimated(facts: MatterDates) -> bool:
+    """The re-review window counts from the decision date because its receipt is not recorded yet."""
+    return facts.review_decided_on is not None and facts.review_delivered_on is None
 
 
 def _fixed(clock: Clock, start: date, due: date, met: date | None) -> ClockDue:

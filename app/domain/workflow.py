@@ -32,6 +32,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REQUEST_REVIEW = "request_review"
     DECIDE_REVIEW = "decide_review"
+    DELIVER_REVIEW = "deliver_review"  # the petitioner received the review decision
     REQUEST_REREVIEW = "request_rereview"
     DECIDE_REREVIEW = "decide_rereview"
     CONCLUDE = "conclude"
@@ -72,6 +73,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CLOSE: _t(_ANSWERED, S.CLOSED),
     Action.REQUEST_REVIEW: _t(_ANSWERED | {S.CLOSED}, S.UNDER_REVIEW),
     Action.DECIDE_REVIEW: _t({S.UNDER_REVIEW}, S.REVIEWED),
+    Action.DELIVER_REVIEW: _t({S.REVIEWED}, None),
     Action.REQUEST_REREVIEW: _t({S.REVIEWED}, S.UNDER_REREVIEW),
     Action.DECIDE_REREVIEW: _t({S.UNDER_REREVIEW}, S.CONCLUDED),
     Action.CONCLUDE: _t({S.CLOSED, S.REVIEWED}, S.CONCLUDED),
@@ -97,7 +99,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.OBJECT: "提出异议退回", Action.RECEIVE_REPORT: "收到办结报告", Action.DISPATCH: "交责任单位办理",
     Action.EXTEND: "延期办理", Action.REPLY: "出具答复意见", Action.DELIVER_REPLY: "送达答复意见",
     Action.EVALUATE: "满意度评价", Action.CLOSE: "办结", Action.REQUEST_REVIEW: "申请复查",
-    Action.DECIDE_REVIEW: "复查决定", Action.REQUEST_REREVIEW: "申请复核",
+    Action.DECIDE_REVIEW: "复查决定", Action.DELIVER_REVIEW: "登记复查意见送达", Action.REQUEST_REREVIEW: "申请复核",
     Action.DECIDE_REREVIEW: "复核决定", Action.CONCLUDE: "终结", Action.REOPEN: "依新事实重新登记",
 }
 
@@ -189,6 +191,16 @@ def check_assigned_down(source: MatterSource) -> None:
         raise IllegalTransition(
             "object_not_assigned", "异议：只有上级交办的事项才能提出异议退回", field="decision"
         )
+
+
+def require_review_delivered(review_delivered_on: date | None) -> None:
+    """The re-review window runs from the petitioner's receipt of the review decision (第三十六条): until
+    that date is known the window's end is not, and the matter cannot be concluded."""
+    if review_delivered_on is None:
+        raise IllegalTransition(
+            "review_delivery_required",
+            "终结：请先登记信访人收到复查意见的日期（申请复核的期限自收到之日起算）",
+            field="review_delivered_on")
 
 
 def check_window_passed(window_due: date | None, on: date) -> None:

@@ -122,6 +122,13 @@ class DecideReview(Step):
 
 
 @dataclass(frozen=True)
+class DeliverReview(Step):
+    """``on``: the day the petitioner received the review decision (送达回证 or the reviewing body's word)."""
+
+    action = Action.DELIVER_REVIEW
+
+
+@dataclass(frozen=True)
 class RequestRereview(Step):
     action = Action.REQUEST_REREVIEW
     body: str = ""

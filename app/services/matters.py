@@ -156,7 +156,8 @@ def _check_step_date(uow: UnitOfWork, matter: Matter, on: date) -> int:
 def _facts(matter: Matter) -> dict[str, Any]:
     keys = ("state", "decision", "decided_on", "accepted_on", "extension_days", "replied_on",
             "reply_result", "reply_delivered_on", "satisfaction", "closed_on", "review_requested_on",
-            "review_decided_on", "rereview_requested_on", "rereview_decided_on", "concluded_on",
+            "review_decided_on", "review_delivered_on", "rereview_requested_on", "rereview_decided_on",
+            "concluded_on",
             "responsible_unit_id", "handler_id", "referred_to")
     return {k: getattr(matter, k) for k in keys}
 
@@ -172,7 +173,8 @@ def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
         report_received_on=matter.closed_on if matter.decision == Decision.ASSIGN.value else None,
         assigned_due_on=matter.assigned_due_on, replied_on=matter.replied_on,
         reply_delivered_on=matter.reply_delivered_on, review_requested_on=matter.review_requested_on,
-        review_decided_on=matter.review_decided_on, rereview_requested_on=matter.rereview_requested_on,
+        review_decided_on=matter.review_decided_on, review_delivered_on=matter.review_delivered_on,
+        rereview_requested_on=matter.rereview_requested_on,
         rereview_decided_on=matter.rereview_decided_on, hearing_days=hearing_days,
     )
 
@@ -373,6 +375,16 @@ def _decide_review(uow: UnitOfWork, matter: Matter, step: st.DecideReview) -> di
     return {"outcome": _required(step.outcome, "outcome", "复查意见")}
 
 
+def _deliver_review(uow: UnitOfWork, matter: Matter, step: st.DeliverReview) -> dict[str, Any]:
+    if matter.review_delivered_on is not None:
+        # The re-review window runs from this date: a second receipt must not move it.
+        raise IllegalTransition(
+            "delivered_twice", f"送达：复查意见已于 {matter.review_delivered_on.isoformat()} 送达",
+            field="review_delivered_on")
+    matter.review_delivered_on = step.on
+    return {}
+
+
 def _request_rereview(uow: UnitOfWork, matter: Matter, step: st.RequestRereview) -> dict[str, Any]:
     body = clean_line(step.body, field="body", label="复核机关", max_length=100)
     matter.rereview_requested_on = step.on
@@ -387,6 +399,8 @@ def _decide_rereview(uow: UnitOfWork, matter: Matter, step: st.DecideRereview) -
 
 
 def _conclude(uow: UnitOfWork, matter: Matter, step: st.Conclude) -> dict[str, Any]:
+    if matter.review_decided_on is not None:
+        workflow.require_review_delivered(matter.review_delivered_on)
     window = workflow.Clock.REREVIEW_REQUEST if matter.review_decided_on else workflow.Clock.REVIEW_REQUEST
     row = uow.session.scalars(select(MatterDeadline).where(
         MatterDeadline.matter_id == matter.id, MatterDeadline.clock == window.value)).first()
@@ -397,7 +411,7 @@ def _conclude(uow: UnitOfWork, matter: Matter, step: st.Conclude) -> dict[str, A
 
 _REOPEN_CLEARS = ("decision", "decided_on", "accepted_on", "extension_days", "replied_on",
                   "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
-                  "review_requested_on", "review_decided_on", "rereview_requested_on",
+                  "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
                   "rereview_decided_on", "concluded_on", "legal_channel", "report_days")
 
 
@@ -415,6 +429,7 @@ _HANDLERS: dict[type, Handler] = {
     st.Assign: _refer, st.Object: _object, st.ReceiveReport: _receive_report, st.Dispatch: _dispatch,
     st.Extend: _extend, st.Reply: _reply, st.DeliverReply: _deliver_reply, st.Evaluate: _evaluate,
     st.Close: _close, st.RequestReview: _request_review, st.DecideReview: _decide_review,
+    st.DeliverReview: _deliver_review,
     st.RequestRereview: _request_rereview, st.DecideRereview: _decide_rereview,
     st.Conclude: _conclude, st.Reopen: _reopen,
 }

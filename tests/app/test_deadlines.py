@@ -20,6 +20,7 @@ from app.domain.deadlines import (
     MatterDates,
     compute_clocks,
     handling_due,
+    rereview_window_estimated,
 )
 from app.domain.enums import Clock, MatterSource
 
@@ -292,6 +293,16 @@ def test_rereview_window_thirty_days_from_review_decision(cal: WorkCalendar) -> 
                      review_decided_on=D("2026-10-02"))
     c = one(cal, facts, Clock.REREVIEW_REQUEST)
     assert c == ClockDue(Clock.REREVIEW_REQUEST, D("2026-10-02"), 30, CAL, D("2026-11-02"), None)
+
+
+def test_rereview_window_thirty_days_from_receipt_of_the_review_decision(cal: WorkCalendar) -> None:
+    # Decided Fri 2 Oct 2026, received Fri 9 Oct (国庆 holiday post) + 30 = Sun 8 Nov -> Mon 9 Nov.
+    facts = _replied(reply_delivered_on=D("2026-08-20"), review_requested_on=D("2026-09-07"),
+                     review_decided_on=D("2026-10-02"), review_delivered_on=D("2026-10-09"))
+    c = one(cal, facts, Clock.REREVIEW_REQUEST)
+    assert c == ClockDue(Clock.REREVIEW_REQUEST, D("2026-10-09"), 30, CAL, D("2026-11-09"), None)
+    assert not rereview_window_estimated(facts)
+    assert rereview_window_estimated(replace(facts, review_delivered_on=None))
 
 
 def test_rereview_decision_with_hearing_days_not_counted(cal: WorkCalendar) -> None:

@@ -40,15 +40,38 @@ def test_conclude_only_after_review_window(ws: Workspace, admin: Actor) -> None:
     assert clocks(ws, mid)["review_request"][4] is None  # the petitioner let it pass
 
 
-def test_conclude_after_review_waits_for_rereview_window(ws: Workspace, admin: Actor) -> None:
+def test_rereview_window_runs_from_receipt_of_the_review_decision(ws: Workspace, admin: Actor) -> None:
+    from app.services import matter_dossier
+
     mid = _replied_and_delivered(ws, admin)
     do(ws, admin, mid, st.RequestReview(on=D("2026-09-01"), body="某某县人民政府"))
     do(ws, admin, mid, st.DecideReview(on=D("2026-09-25"), outcome="维持"))
-    # Fri 25 Sep + 30 = Sun 25 Oct -> Mon 26 Oct.
-    assert clocks(ws, mid)["rereview_request"][3] == D("2026-10-26")
+    # Receipt not recorded yet: shown from the decision, Fri 25 Sep + 30 = Sun 25 Oct -> Mon 26 Oct,
+    # and the dossier says so.
+    assert clocks(ws, mid)["rereview_request"][:4] == (D("2026-09-25"), 30, "calendar", D("2026-10-26"))
+    with ws.read(admin) as uow:
+        shown = {c.clock.value: c for c in matter_dossier.load_dossier(uow, mid, ws.attachments_dir).clocks}
+    assert "暂按复查决定日期起算" in shown["rereview_request"].note
+    # Nor can the matter be concluded while the window's real end is unknown.
+    before = counts(ws)
+    with pytest.raises(IllegalTransition) as caught:
+        do(ws, admin, mid, st.Conclude(on=D("2026-10-27")))
+    assert (caught.value.code, caught.value.field) == ("review_delivery_required", "review_delivered_on")
+    assert counts(ws) == before
+
+    # Received by post on Thu 1 Oct: + 30 = Sat 31 Oct -> Mon 2 Nov.
+    assert do(ws, admin, mid, st.DeliverReview(on=D("2026-10-01"))) == "reviewed"
+    assert clocks(ws, mid)["rereview_request"][:4] == (D("2026-10-01"), 30, "calendar", D("2026-11-02"))
+    assert matter_row(ws, mid).review_delivered_on == D("2026-10-01")
+    with ws.read(admin) as uow:
+        shown = {c.clock.value: c for c in matter_dossier.load_dossier(uow, mid, ws.attachments_dir).clocks}
+    assert shown["rereview_request"].note == ""
+    with pytest.raises(IllegalTransition) as twice:
+        do(ws, admin, mid, st.DeliverReview(on=D("2026-10-05")))
+    assert twice.value.code == "delivered_twice"
     with pytest.raises(IllegalTransition):
-        do(ws, admin, mid, st.Conclude(on=D("2026-10-26")))
-    assert do(ws, admin, mid, st.Conclude(on=D("2026-10-27"))) == "concluded"
+        do(ws, admin, mid, st.Conclude(on=D("2026-11-02")))
+    assert do(ws, admin, mid, st.Conclude(on=D("2026-11-03"))) == "concluded"
 
 
 def test_close_needs_delivery(ws: Workspace, admin: Actor) -> None:

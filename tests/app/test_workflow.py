@@ -52,6 +52,7 @@ ROAD: dict[tuple[A, S], S] = {
     (A.REQUEST_REVIEW, S.EVALUATED): S.UNDER_REVIEW,
     (A.REQUEST_REVIEW, S.CLOSED): S.UNDER_REVIEW,
     (A.DECIDE_REVIEW, S.UNDER_REVIEW): S.REVIEWED,
+    (A.DELIVER_REVIEW, S.REVIEWED): S.REVIEWED,
     (A.REQUEST_REREVIEW, S.REVIEWED): S.UNDER_REREVIEW,
     (A.DECIDE_REREVIEW, S.UNDER_REREVIEW): S.CONCLUDED,
     (A.CONCLUDE, S.CLOSED): S.CONCLUDED,
@@ -74,8 +75,8 @@ def _id(pair: tuple[A, S]) -> str:
 
 
 def test_pairs_cover_every_action_and_state() -> None:
-    assert len(ALL_PAIRS) == len(A) * len(S) == 20 * 16
-    assert len(LEGAL) == 33
+    assert len(ALL_PAIRS) == len(A) * len(S) == 21 * 16
+    assert len(LEGAL) == 34
     assert len(LEGAL) + len(ILLEGAL) == len(ALL_PAIRS)
 
 
@@ -152,7 +153,7 @@ OFFERED: dict[S, list[A]] = {
     S.EVALUATED: [A.DELIVER_REPLY, A.CLOSE, A.REQUEST_REVIEW],
     S.CLOSED: [A.EVALUATE, A.REQUEST_REVIEW, A.CONCLUDE, A.REOPEN],
     S.UNDER_REVIEW: [A.DECIDE_REVIEW],
-    S.REVIEWED: [A.REQUEST_REREVIEW, A.CONCLUDE],
+    S.REVIEWED: [A.DELIVER_REVIEW, A.REQUEST_REREVIEW, A.CONCLUDE],
     S.UNDER_REREVIEW: [A.DECIDE_REREVIEW],
     S.CONCLUDED: [A.REOPEN],
 }

@@ -45,6 +45,7 @@ FACTS = {
     "accepted_on": "受理日期", "extension_days": "延期天数", "extension_reason": "延期理由",
     "replied_on": "答复日期", "reply_result": "处理意见", "reply_delivered_on": "答复送达日期",
     "closed_on": "办结日期", "review_requested_on": "申请复查日期", "review_decided_on": "复查决定日期",
+    "review_delivered_on": "复查意见送达日期",
     "rereview_requested_on": "申请复核日期", "rereview_decided_on": "复核决定日期",
     "concluded_on": "终结日期", "reopened_on": "重新登记日期", "resolution": "化解情况",
     "resolved_on": "化解日期", "is_backlog": "积案", "backlog_since": "列为积案日期",
