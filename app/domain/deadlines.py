@@ -56,6 +56,7 @@ class MatterDates:
 
     registered_on: date
     source: MatterSource = MatterSource.CONTACT
+    historical: bool = False  # imported from an old ledger: its decision was never recorded here
     simplified: bool = False
     reopened_on: date | None = None
     decided_on: date | None = None
@@ -126,10 +127,13 @@ def compute_clocks(calendar: WorkCalendar, facts: MatterDates) -> list[ClockDue]
         clocks.append(ClockDue(clock, start, days + extra_days, resolved, due, met))
 
     decision_start = facts.reopened_on or facts.registered_on
-    if facts.simplified:
+    # An old ledger's matter was decided (or not) long ago outside the program: a decision clock from
+    # its registration would only raise false overdue alarms. Later steps start their own clocks.
+    decided_here = not facts.historical or facts.reopened_on is not None
+    if decided_here and facts.simplified:
         add(Clock.DECISION, decision_start, SIMPLIFIED_DECISION_WORKING_DAYS, DayUnit.WORKING,
             facts.decided_on)
-    else:
+    elif decided_here:
         add(Clock.DECISION, decision_start, DECISION_DAYS, None, facts.decided_on)
     if facts.source is MatterSource.ASSIGNED_DOWN:
         # A reopened matter is decided afresh, so its objection window restarts with the decision's.

@@ -37,6 +37,7 @@ class Action(StrEnum):
     DECIDE_REREVIEW = "decide_rereview"
     CONCLUDE = "conclude"
     REOPEN = "reopen"
+    IMPORT_LEDGER = "import_ledger"  # registered from an old Excel ledger; never offered as a step
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EVALUATE: "满意度评价", Action.CLOSE: "办结", Action.REQUEST_REVIEW: "申请复查",
     Action.DECIDE_REVIEW: "复查决定", Action.DELIVER_REVIEW: "登记复查意见送达", Action.REQUEST_REREVIEW: "申请复核",
     Action.DECIDE_REREVIEW: "复核决定", Action.CONCLUDE: "终结", Action.REOPEN: "依新事实重新登记",
+    Action.IMPORT_LEDGER: "台账导入",
 }
 
 

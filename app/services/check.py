@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, true
 from sqlalchemy.exc import DatabaseError
 
 from app.domain.deadlines import compute_clocks
@@ -128,6 +128,13 @@ def _matter_invariants(workspace: Workspace, uow: UnitOfWork) -> Iterator[Findin
             yield Finding(Severity.ERROR, "deadlines", f"事项 {matter.number}：存储的期限与登记的日期不一致")
 
 
+def _ledger_imports(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
+    waiting = uow.session.scalar(select(func.count()).select_from(Matter).where(Matter.needs_review.is_(true())))
+    if waiting:
+        yield Finding(Severity.WARNING, "ledger_review",
+                      f"台账导入的事项 {waiting} 件没有办理结果，待核实（不计算法定期限）")
+
+
 def _holiday_table(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
     today = uow.today()
     missing = uow.calendar.missing_years([today.year])
@@ -143,5 +150,5 @@ def _holiday_table(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
 
 CHECKS = (
     (_database_file, "数据库文件检查"), (_audit_chain, "审计日志检查"), (_attachments, "附件检查"),
-    (_matter_invariants, "事项规则检查"), (_holiday_table, "节假日表检查"),
+    (_matter_invariants, "事项规则检查"), (_ledger_imports, "台账导入检查"), (_holiday_table, "节假日表检查"),
 )

@@ -45,7 +45,7 @@ FACT_KEYS = (
     "accepted_on", "extension_days", "extension_reason", "replied_on", "reply_result",
     "reply_delivered_on", "closed_on", "review_requested_on", "review_decided_on", "review_delivered_on",
     "rereview_requested_on", "rereview_decided_on", "concluded_on", "reopened_on", "resolution",
-    "resolved_on", "is_backlog", "backlog_since",
+    "resolved_on", "is_backlog", "backlog_since", "historical", "needs_review",
 )
 
 

@@ -128,12 +128,53 @@ def perform(uow: UnitOfWork, matter_id: uuid.UUID, step: st.Step) -> Matter:
     before = _facts(matter)
     data = _HANDLERS[type(step)](uow, matter, step)
     matter.state = target.value
+    matter.needs_review = False  # a clerk has taken the matter up (see record_ledger_import)
     _append_event(uow, matter, last_seq + 1, step.action, state, target, step.on,
                   clean_content(step.note, field="note", label="备注", required=False), data)
     sync_clocks(uow, matter)
     after = _facts(matter)
     changed = {k for k in after if after[k] != before.get(k)}
     audit.record(uow, step.action.value, "matter", matter.id,
+                 before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+    return matter
+
+
+@dataclass(frozen=True)
+class LedgerOutcome:
+    """What an old ledger (台账) row says about its matter's end, and where the row came from."""
+
+    source: str  # file name and row, for the event
+    result: str = ""  # 办理情况 as the ledger words it
+    closed_on: date | None = None  # 办结日期, when the ledger records one
+
+
+def record_ledger_import(uow: UnitOfWork, matter_id: uuid.UUID, outcome: LedgerOutcome) -> Matter:
+    """Mark a matter registered from an old ledger as historical, with an event saying so.
+
+    The office did not record its statutory road in this program, so it gets no decision clock. With a
+    closing date the ledger's matter is recorded as a closed historical matter (办结 on that date); without
+    one it stays 已登记, flagged for the clerk to review (``needs_review``) until a step is taken on it.
+    Only for matters without a recorded step here: an imported repeat contact never rewrites the road of a
+    matter handled in the program.
+    """
+    uow.actor.require(Permission.REGISTER_CONTACT)
+    matter = load_matter(uow, matter_id)
+    last_seq = _check_step_date(uow, matter, outcome.closed_on or matter.registered_on)
+    if matter.state != MatterState.REGISTERED.value or (last_seq > 1 and not matter.historical):
+        raise IllegalTransition("not_historical", f"台账导入：事项 {matter.number} 已在本系统办理，不能按台账改写",
+                                field="matter_id")
+    before = _facts(matter)
+    target = MatterState.CLOSED if outcome.closed_on else MatterState.REGISTERED
+    matter.historical, matter.needs_review = True, outcome.closed_on is None
+    matter.state, matter.closed_on = target.value, outcome.closed_on
+    result = clean_content(outcome.result, field="result", label="办理情况", required=False)
+    _append_event(uow, matter, last_seq + 1, Action.IMPORT_LEDGER, MatterState.REGISTERED, target,
+                  outcome.closed_on or matter.registered_on, "", {
+                      "source": outcome.source, "result": result, "needs_review": matter.needs_review})
+    sync_clocks(uow, matter)
+    after = _facts(matter)
+    changed = {k for k in after if after[k] != before.get(k)}
+    audit.record(uow, Action.IMPORT_LEDGER.value, "matter", matter.id,
                  before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
     return matter
 
@@ -158,13 +199,13 @@ def _facts(matter: Matter) -> dict[str, Any]:
             "reply_result", "reply_delivered_on", "satisfaction", "closed_on", "review_requested_on",
             "review_decided_on", "review_delivered_on", "rereview_requested_on", "rereview_decided_on",
             "concluded_on",
-            "responsible_unit_id", "handler_id", "referred_to")
+            "responsible_unit_id", "handler_id", "referred_to", "needs_review", "historical")
     return {k: getattr(matter, k) for k in keys}
 
 
 def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
     return MatterDates(
-        registered_on=matter.registered_on, source=MatterSource(matter.source),
+        registered_on=matter.registered_on, source=MatterSource(matter.source), historical=matter.historical,
         simplified=matter.simplified, reopened_on=matter.reopened_on, decided_on=matter.decided_on,
         returned_on=matter.decided_on if matter.decision in _HANDED_ON else None,
         accepted_on=matter.accepted_on, extension_days=matter.extension_days,

@@ -75,7 +75,7 @@ def _id(pair: tuple[A, S]) -> str:
 
 
 def test_pairs_cover_every_action_and_state() -> None:
-    assert len(ALL_PAIRS) == len(A) * len(S) == 21 * 16
+    assert len(ALL_PAIRS) == len(A) * len(S) == 22 * 16
     assert len(LEGAL) == 34
     assert len(LEGAL) + len(ILLEGAL) == len(ALL_PAIRS)
 
