@@ -13,7 +13,10 @@ Create Date: 2026-11-23 15:00:00.000000
 - matter.review_delivered_on: the day the petitioner received the review decision (复查意见); the
   re-review window runs from it.
 - matter.historical / matter.needs_review: a matter imported from an old Excel ledger, and whether the
-  clerk still has to look at it (no result recorded in the ledger).
+  clerk still has to look at it (no result recorded in the ledger). Matters an earlier ledger import
+  opened (their first contact came from an import_record) and that nobody has taken a step on since are
+  flagged for review, and the decision clock they were given from the ledger's date is dropped — it only
+  raised false overdue alarms. (No event is written for them: a migration has no user to record.)
 """
 
 from __future__ import annotations
@@ -35,6 +38,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column('review_delivered_on', sa.Date(), nullable=True))
         batch.add_column(sa.Column('historical', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column('needs_review', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Bound booleans: a literal true/1 is not portable between SQLite and PostgreSQL.
+    op.execute(sa.text(
+        "UPDATE matter SET historical = :yes, needs_review = :yes WHERE state = 'registered' "
+        "AND NOT EXISTS (SELECT 1 FROM matter_event e WHERE e.matter_id = matter.id AND e.seq > 1) "
+        "AND (SELECT c.id FROM contact c WHERE c.matter_id = matter.id ORDER BY c.contact_at, c.number LIMIT 1) "
+        "IN (SELECT r.contact_id FROM import_record r)").bindparams(yes=True))
+    op.execute(sa.text(
+        "DELETE FROM matter_deadline WHERE clock = 'decision' AND matter_id IN "
+        "(SELECT id FROM matter WHERE needs_review = :yes)").bindparams(yes=True))
     op.execute(
         "UPDATE document SET matter_event_seq = COALESCE((SELECT max(e.seq) FROM matter_event e "
         "WHERE e.matter_id = document.matter_id AND e.created_at < document.created_at), 0) "
