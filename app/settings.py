@@ -34,6 +34,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("satisfaction_counts_basically", False, "满意率把“基本满意”计为满意"),
     SettingSpec("backlog_months", 12, "超过多少个月未化解计为积案"),
     SettingSpec("evaluation_window_days", 30, "答复送达后满意度评价的期限（天）"),
+    # 交办: the unit's result report is due this many days after the assignment (its own 60-day limit).
+    SettingSpec("assignment_report_days", 60, "交办事项责任单位报送办结报告的期限（天）"),
     SettingSpec("notice_templates", {}, "文书措辞（按文书类别覆盖随程序提供的模板）"),
     SettingSpec("office_phone", "", "联系电话（印在告知书的附注中）"),
     SettingSpec("review_body", "", "复查机关（答复意见书告知的复查申请机关；空则用上级部门）"),

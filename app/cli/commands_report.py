@@ -221,6 +221,9 @@ def cmd_ledger_import(args: argparse.Namespace) -> int:
     print("列映射：" + "；".join(f"{k}←{v}" for k, v in result.mapping.items()))
     print(f"{verb}登记 {result.contacts_created} 条、信访人 {result.persons_created} 人"
           f"（关联已有档案 {result.persons_matched} 人）、事项 {result.matters_created} 件")
+    if result.matters_created:
+        print(f"其中按台账办结日期记为已办结的历史事项 {result.matters_closed} 件；"
+              f"台账无办结日期、待核实 {result.matters_to_review} 件（不计算法定期限，请在“到期提醒”中逐件核实）")
     if result.skipped:
         print(f"不能导入 {len(result.skipped)} 行：")
         print_table(["行号", "原因"], [[str(i.row), i.reason] for i in result.skipped])
@@ -242,7 +245,8 @@ def _import_json(result: Any) -> dict[str, Any]:
         "dry_run": result.dry_run, "sheet": result.sheet, "header_row": result.header_row,
         "mapping": result.mapping, "contacts_created": result.contacts_created,
         "persons_created": result.persons_created, "persons_matched": result.persons_matched,
-        "matters_created": result.matters_created,
+        "matters_created": result.matters_created, "matters_closed": result.matters_closed,
+        "matters_to_review": result.matters_to_review,
         "imported": [{"row": r.row, "contact": r.contact_number, "matter": r.matter_number,
                       "repeat": r.is_repeat, "contact_at": r.contact_at.isoformat(timespec="minutes"),
                       "persons": list(r.persons), "new_persons": list(r.new_persons)} for r in result.imported],

@@ -124,6 +124,7 @@ class Clock(StrEnum):
     OBJECTION = "objection"  # 5 working days to object to an assigned-down matter
     HANDLING = "handling"  # 60 days (+30) to reply
     ASSIGNED_RESULT = "assigned_result"  # result deadline set by the assigning upper office
+    ASSIGNMENT_REPORT = "assignment_report"  # the unit's result report on a matter the township assigned
     REVIEW_REQUEST = "review_request"  # petitioner's 30-day window to ask for review
     REVIEW_DECISION = "review_decision"
     REREVIEW_REQUEST = "rereview_request"

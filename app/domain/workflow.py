@@ -8,7 +8,7 @@ matter service with the helpers at the bottom, so each rule exists in exactly on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from app.domain.enums import Clock, MatterSource, MatterState as S
@@ -32,20 +32,23 @@ class Action(StrEnum):
     CLOSE = "close"
     REQUEST_REVIEW = "request_review"
     DECIDE_REVIEW = "decide_review"
+    DELIVER_REVIEW = "deliver_review"  # the petitioner received the review decision
     REQUEST_REREVIEW = "request_rereview"
     DECIDE_REREVIEW = "decide_rereview"
     CONCLUDE = "conclude"
     REOPEN = "reopen"
+    IMPORT_LEDGER = "import_ledger"  # registered from an old Excel ledger; never offered as a step
 
 
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[S]
     target: S | None  # None: the action records facts and keeps the state
+    keeps: frozenset[S] = frozenset()  # sources in which the action records facts and keeps the state
 
 
-def _t(sources: set[S], target: S | None) -> Transition:
-    return Transition(frozenset(sources), target)
+def _t(sources: set[S], target: S | None, keeps: set[S] = set()) -> Transition:
+    return Transition(frozenset(sources | keeps), target, frozenset(keeps))
 
 
 _HANDLING = {S.ACCEPTED, S.IN_HANDLING, S.EXTENDED}
@@ -59,14 +62,19 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ASSIGN: _t({S.REGISTERED}, S.ASSIGNED),
     Action.OBJECT: _t({S.REGISTERED}, S.RETURNED),
     Action.RECEIVE_REPORT: _t({S.ASSIGNED}, S.CLOSED),
-    Action.DISPATCH: _t({S.ACCEPTED}, S.IN_HANDLING),
+    # 交责任单位办理 is the internal hand-over of an accepted matter: a matter may go to another unit
+    # (or handler) at any time while it is handled; an extended matter stays 已延期.
+    Action.DISPATCH: _t({S.ACCEPTED, S.IN_HANDLING}, S.IN_HANDLING, {S.EXTENDED}),
     Action.EXTEND: _t({S.ACCEPTED, S.IN_HANDLING}, S.EXTENDED),
     Action.REPLY: _t(_HANDLING, S.REPLIED),
     Action.DELIVER_REPLY: _t(_ANSWERED, None),
-    Action.EVALUATE: _t({S.REPLIED}, S.EVALUATED),
+    # The petitioner's evaluation usually comes after the reply was delivered and the matter closed:
+    # recorded on a closed matter it keeps the matter closed.
+    Action.EVALUATE: _t({S.REPLIED}, S.EVALUATED, {S.CLOSED}),
     Action.CLOSE: _t(_ANSWERED, S.CLOSED),
     Action.REQUEST_REVIEW: _t(_ANSWERED | {S.CLOSED}, S.UNDER_REVIEW),
     Action.DECIDE_REVIEW: _t({S.UNDER_REVIEW}, S.REVIEWED),
+    Action.DELIVER_REVIEW: _t({S.REVIEWED}, None),
     Action.REQUEST_REREVIEW: _t({S.REVIEWED}, S.UNDER_REREVIEW),
     Action.DECIDE_REREVIEW: _t({S.UNDER_REREVIEW}, S.CONCLUDED),
     Action.CONCLUDE: _t({S.CLOSED, S.REVIEWED}, S.CONCLUDED),
@@ -92,8 +100,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.OBJECT: "提出异议退回", Action.RECEIVE_REPORT: "收到办结报告", Action.DISPATCH: "交责任单位办理",
     Action.EXTEND: "延期办理", Action.REPLY: "出具答复意见", Action.DELIVER_REPLY: "送达答复意见",
     Action.EVALUATE: "满意度评价", Action.CLOSE: "办结", Action.REQUEST_REVIEW: "申请复查",
-    Action.DECIDE_REVIEW: "复查决定", Action.REQUEST_REREVIEW: "申请复核",
+    Action.DECIDE_REVIEW: "复查决定", Action.DELIVER_REVIEW: "登记复查意见送达", Action.REQUEST_REREVIEW: "申请复核",
     Action.DECIDE_REREVIEW: "复核决定", Action.CONCLUDE: "终结", Action.REOPEN: "依新事实重新登记",
+    Action.IMPORT_LEDGER: "台账导入",
 }
 
 
@@ -108,6 +117,8 @@ def target_state(action: Action, state: S) -> S:
             state=state.value,
             action=action.value,
         )
+    if state in transition.keeps:
+        return state
     return transition.target or state
 
 
@@ -148,6 +159,15 @@ def check_extension(days: int, already_extended: bool, on: date, handling_due: d
         )
 
 
+MAX_REPORT_DAYS = 90  # 交办: at most the unit's own 60 days to handle plus one 30-day extension
+
+
+def check_report_days(days: int) -> None:
+    if not 1 <= days <= MAX_REPORT_DAYS:
+        raise IllegalTransition(
+            "report_days", f"交办报告期限：须为 1 至 {MAX_REPORT_DAYS} 天，现为 {days} 天", field="report_days")
+
+
 def require_reply_delivered(reply_delivered_on: date | None, doing: str = "办结或评价") -> None:
     if reply_delivered_on is None:
         raise IllegalTransition(
@@ -155,11 +175,34 @@ def require_reply_delivered(reply_delivered_on: date | None, doing: str = "办�
         )
 
 
+def check_evaluation(already_rated: bool, delivered_on: date, window_days: int, on: date) -> None:
+    """One evaluation per reply, recorded within the office's evaluation window after delivery (the same
+    window 参评率 counts, so every recorded evaluation is counted)."""
+    if already_rated:
+        raise IllegalTransition("evaluated_twice", "满意度评价：该答复已有评价，不能重复登记", field="satisfaction")
+    last = delivered_on + timedelta(days=window_days)
+    if on > last:
+        raise IllegalTransition(
+            "evaluation_late",
+            f"满意度评价：须在答复送达后 {window_days} 日内（{last.isoformat()} 前）登记，已超过",
+            field="occurred_on")
+
+
 def check_assigned_down(source: MatterSource) -> None:
     if source is not MatterSource.ASSIGNED_DOWN:
         raise IllegalTransition(
             "object_not_assigned", "异议：只有上级交办的事项才能提出异议退回", field="decision"
         )
+
+
+def require_review_delivered(review_delivered_on: date | None) -> None:
+    """The re-review window runs from the petitioner's receipt of the review decision (第三十六条): until
+    that date is known the window's end is not, and the matter cannot be concluded."""
+    if review_delivered_on is None:
+        raise IllegalTransition(
+            "review_delivery_required",
+            "终结：请先登记信访人收到复查意见的日期（申请复核的期限自收到之日起算）",
+            field="review_delivered_on")
 
 
 def check_window_passed(window_due: date | None, on: date) -> None:

@@ -15,13 +15,13 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.enums import Channel, MatterType, SkipLevel
+from app.domain.enums import Channel, MatterState, MatterType, SkipLevel
 from app.domain.permissions import Permission
 from app.domain.phones import normalize_phone
 from app.errors import DomainError, ValidationError
@@ -31,9 +31,10 @@ from app.excel.common import CancelCheck, Progress, check_cancel
 from app.excel.xlsx import Column, StreamingWorkbook
 from app.services import audit
 from app.services.contacts import NewContact, register_contact
+from app.services.matters import LedgerOutcome, load_matter, record_ledger_import
 from app.services.context import UnitOfWork
 from app.services.persons import PersonInput
-from db.models import ImportRecord, Person, PersonPhone, Subject, Village
+from db.models import ImportRecord, Matter, Person, PersonPhone, Subject, Village
 
 CONTENT_LIMIT = 10_000
 
@@ -82,6 +83,8 @@ class ImportResult:
     persons_created: int = 0
     persons_matched: int = 0
     matters_created: int = 0
+    matters_closed: int = 0  # recorded as closed historical matters (the ledger gives a closing date)
+    matters_to_review: int = 0  # no result in the ledger: flagged for the clerk, no clocks started
     error_workbook: Path | None = None
 
     @property
@@ -109,6 +112,8 @@ class _Row:
     repeat: bool | None
     skip_level: SkipLevel | None
     warnings: list[str]
+    result: str = ""  # 办理情况 as the ledger words it
+    closed_on: date | None = None  # 办结日期, when usable
 
     def fingerprint(self) -> str:
         key = [self.contact_at.isoformat(), sorted(self.names.names), self.id_number, self.headcount,
@@ -241,6 +246,7 @@ def _parse_row(uow: UnitOfWork, number: int, row: Sequence[Any], columns: R.Colu
     for extra, label in (("result", "台账记载办理情况"), ("note", "台账备注")):
         if _text(get(extra)):
             content += f"\n【{label}】{_text(get(extra))}"
+    closed_on = _closing_date(get("closed_on"), contact_at.date(), uow.today(), warnings)
     address = _text(get("address"))[:200]
     village = P.match_named(_text(get("village")), look.villages) or P.match_named(address, look.villages)
     problem = P.match_named(_text(get("problem_village")), look.villages)
@@ -248,7 +254,24 @@ def _parse_row(uow: UnitOfWork, number: int, row: Sequence[Any], columns: R.Colu
         warnings.append(f"问题属地“{_text(get('problem_village'))}”不是本镇的村（社区），未导入")
     return _Row(number, tuple(row), contact_at, names.value, headcount, ident.value, phone, address,
                 village, problem, channel, matter_type, subject, content[:CONTENT_LIMIT],
-                _text(get("leader"))[:50], cell("repeat", P.parse_repeat), skip, warnings)
+                _text(get("leader"))[:50], cell("repeat", P.parse_repeat), skip, warnings,
+                _text(get("result"))[:2000], closed_on)
+
+
+def _closing_date(value: Any, contact_day: date, today: date, warnings: list[str]) -> date | None:
+    """The ledger's 办结日期, or None (with a warning) when it is missing or unusable: such a matter is
+    flagged for review rather than closed on a guessed date."""
+    if value is None or _text(value) == "":
+        return None
+    try:
+        day = P.parse_datetime(value).date()
+    except P.CellError as exc:
+        warnings.append(f"办结日期：{exc}，事项待核实")
+        return None
+    if not contact_day <= day <= today:
+        warnings.append(f"办结日期 {day.isoformat()} 早于来访日期或晚于今天，事项待核实")
+        return None
+    return day
 
 
 # --- persons ---------------------------------------------------------------------------------
@@ -375,6 +398,7 @@ def _parse_all(uow: UnitOfWork, grid: R.SheetGrid, columns: R.ColumnMap, options
 def _register_all(uow: UnitOfWork, todo: list[_Row], source: Path, sheet: str, result: ImportResult,
                   progress: Progress | None, cancelled: CancelCheck | None) -> None:
     batch = uuid.uuid4()
+    opened: list[uuid.UUID] = []
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     for n, r in enumerate(todo, 1):
         if n % 50 == 0:
@@ -384,6 +408,7 @@ def _register_all(uow: UnitOfWork, todo: list[_Row], source: Path, sheet: str, r
         savepoint = uow.session.begin_nested()
         try:
             registered, new = _register(uow, r)
+            _historical(uow, registered, r, f"{source.name} 第 {r.row} 行")
         except DomainError as exc:
             savepoint.rollback()
             result.skipped.append(RowIssue(r.row, exc.message, r.values))
@@ -398,10 +423,26 @@ def _register_all(uow: UnitOfWork, todo: list[_Row], source: Path, sheet: str, r
         result.persons_created += len(new)
         result.persons_matched += len(r.names.names) - len(new)
         result.matters_created += 0 if registered.is_repeat else 1
+        if not registered.is_repeat:
+            opened.append(registered.matter_id)
         result.warnings += [RowIssue(r.row, w) for w in r.warnings]
     uow.session.flush()
+    for i in range(0, len(opened), 500):
+        for state, needs_review in uow.session.execute(select(Matter.state, Matter.needs_review).where(
+                Matter.id.in_(opened[i:i + 500]))):
+            result.matters_closed += state == MatterState.CLOSED.value
+            result.matters_to_review += needs_review
     if progress is not None:
         progress(len(todo), len(todo))
+
+
+def _historical(uow: UnitOfWork, registered: Any, r: _Row, source: str) -> None:
+    """Record what the ledger says about the end of the matter the row opened, or — for a later row with
+    a closing date — of the historical matter still awaiting review that it joined."""
+    matter = load_matter(uow, registered.matter_id)
+    if registered.is_repeat and not (matter.needs_review and r.closed_on is not None):
+        return
+    record_ledger_import(uow, matter.id, LedgerOutcome(source, r.result, r.closed_on))
 
 
 def write_error_workbook(result: ImportResult, columns: R.ColumnMap, path: Path) -> Path:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, true
 from sqlalchemy.exc import DatabaseError
 
 from app.domain.deadlines import compute_clocks
@@ -113,6 +113,11 @@ def _matter_invariants(workspace: Workspace, uow: UnitOfWork) -> Iterator[Findin
         needed = STATE_NEEDS_DATE.get(MatterState(matter.state))
         if needed and getattr(matter, needed) is None:
             yield Finding(Severity.ERROR, "state_date", f"事项 {matter.number}：状态与记录的日期不符（缺 {needed}）")
+        if matter.satisfaction is not None and (
+                matter.reply_delivered_on is None or matter.evaluated_on is None
+                or matter.evaluated_on < matter.reply_delivered_on):
+            yield Finding(Severity.ERROR, "evaluation_undelivered",
+                          f"事项 {matter.number}：满意度评价早于答复送达（或答复未送达）")
         expected = {c.clock.value: (c.due_on, c.met_on)
                     for c in compute_clocks(uow.calendar, dates_of(matter))}
         have = stored.get(matter.id, {})
@@ -121,6 +126,13 @@ def _matter_invariants(workspace: Workspace, uow: UnitOfWork) -> Iterator[Findin
         expected = {k: v for k, v in expected.items() if k != "rereview_decision"}
         if have != expected:
             yield Finding(Severity.ERROR, "deadlines", f"事项 {matter.number}：存储的期限与登记的日期不一致")
+
+
+def _ledger_imports(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
+    waiting = uow.session.scalar(select(func.count()).select_from(Matter).where(Matter.needs_review.is_(true())))
+    if waiting:
+        yield Finding(Severity.WARNING, "ledger_review",
+                      f"台账导入的事项 {waiting} 件没有办理结果，待核实（不计算法定期限）")
 
 
 def _holiday_table(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
@@ -138,5 +150,5 @@ def _holiday_table(workspace: Workspace, uow: UnitOfWork) -> Iterator[Finding]:
 
 CHECKS = (
     (_database_file, "数据库文件检查"), (_audit_chain, "审计日志检查"), (_attachments, "附件检查"),
-    (_matter_invariants, "事项规则检查"), (_holiday_table, "节假日表检查"),
+    (_matter_invariants, "事项规则检查"), (_ledger_imports, "台账导入检查"), (_holiday_table, "节假日表检查"),
 )

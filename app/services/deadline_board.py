@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, func, select, true
 
 from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES
 from app.domain.enums import Clock, MatterState
@@ -58,6 +58,8 @@ class Board:
     entries: tuple[BoardEntry, ...]  # most urgent first
     # 督办: unanswered supervision overdue or due within 7 days (not a statutory clock, shown beside them)
     supervisions: tuple[SupervisionDue, ...] = ()
+    # Matters imported from an old ledger without a result: no clock runs, the clerk has to look at them.
+    to_review: int = 0
 
     def count(self, bucket: Bucket, clock: Clock | None = None) -> int:
         return sum(1 for e in self.entries if e.bucket is bucket and (clock is None or e.clock is clock))
@@ -73,7 +75,7 @@ class Board:
 
     @property
     def empty(self) -> bool:
-        return not self.entries and not self.supervisions
+        return not self.entries and not self.supervisions and not self.to_review
 
     @property
     def overdue_supervisions(self) -> tuple[SupervisionDue, ...]:
@@ -95,11 +97,15 @@ def _attention(uow: UnitOfWork) -> ColumnElement[bool]:
         MatterDeadline.due_on <= uow.today() + timedelta(days=WEEK_DAYS))
 
 
+def _to_review(uow: UnitOfWork) -> ColumnElement[bool]:
+    return and_(Matter.office_id == uow.office_id, Matter.needs_review.is_(true()))
+
+
 def needs_attention(uow: UnitOfWork) -> bool:
     """Anything on the board? One indexed EXISTS query: cheap enough to ask right after login."""
     uow.actor.require(Permission.READ)
     return bool(uow.session.scalar(select(exists().where(_attention(uow))))) or bool(
-        due_supervisions(uow, WEEK_DAYS))
+        due_supervisions(uow, WEEK_DAYS)) or bool(uow.session.scalar(select(exists().where(_to_review(uow)))))
 
 
 def load_board(uow: UnitOfWork) -> Board:
@@ -120,4 +126,5 @@ def load_board(uow: UnitOfWork) -> Board:
             state=state, state_label=STATE_LABELS[state], clock=clock, clock_label=CLOCK_LABELS[clock],
             due_on=due_on, days_left=days_left, bucket=bucket_of(days_left)))  # type: ignore[arg-type]
     entries.sort(key=lambda e: (e.due_on, DUTY_ORDER.index(e.clock), e.number))
-    return Board(today, tuple(entries), due_supervisions(uow, WEEK_DAYS))
+    to_review = uow.session.scalar(select(func.count()).select_from(Matter).where(_to_review(uow))) or 0
+    return Board(today, tuple(entries), due_supervisions(uow, WEEK_DAYS), to_review)

@@ -601,12 +601,15 @@ class _Road:
             if rng.random() < 0.4:
                 self.go(rng.randint(0, 4), lambda on: st.Close(on=on), HANDLE)
             self.on(self.workday(delivered + timedelta(days=rng.randint(5, 20))), self.request_review, HANDLE)
-            decided = self.go(rng.randint(15, 28), self.decide_review, HANDLE)
+            self.go(rng.randint(15, 28), self.decide_review, HANDLE)
             if rng.random() < (0.8 if m.core else 0.4):
                 self.go(rng.randint(5, 18), self.request_rereview, HANDLE)
                 self.go(rng.randint(18, 28), self.decide_rereview, HANDLE)
             else:
-                self.on(self.window_end(decided) + timedelta(days=rng.randint(1, 20)),
+                # The window runs from the petitioner's receipt of the review decision (a fixed delay:
+                # no draw, so the rest of the demo stays as it was).
+                received = self.go(3, lambda on: st.DeliverReview(on=on), HANDLE)
+                self.on(self.window_end(received) + timedelta(days=rng.randint(1, 20)),
                         lambda on: st.Conclude(on=on), HANDLE)
             return
         if rng.random() < (0.92 if rated else 0.97):

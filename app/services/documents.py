@@ -76,7 +76,8 @@ def document_prefix(uow: UnitOfWork) -> str:
 def find_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter) -> Document | None:
     """The notice of this kind issued for the matter in its current round, if any."""
     same_kind = select(Document).where(Document.matter_id == matter.id, Document.kind == kind.value)
-    return uow.session.scalars(_current_round(uow, matter, same_kind).order_by(Document.created_at)).first()
+    return uow.session.scalars(_current_round(uow, matter, same_kind)
+                               .order_by(Document.matter_event_seq, Document.created_at)).first()
 
 
 def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date) -> Document:
@@ -85,7 +86,8 @@ def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date
     if existing is not None:
         return existing
     doc = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=on,
-                   matter_id=matter.id, issued_by_id=uow.actor.user_id)
+                   matter_id=matter.id, issued_by_id=uow.actor.user_id,
+                   matter_event_seq=_last_event_seq(uow, matter))
     if kind not in UNNUMBERED:
         words = uow.setting("document_words")
         seq = next_number(uow.session, uow.office_id, f"doc:{kind.value}", on.year)
@@ -107,9 +109,16 @@ def _current_round(uow: UnitOfWork, matter: Matter,
     """
     if matter.reopened_on is None:
         return query
-    reopened_at = uow.session.scalar(select(func.max(MatterEvent.created_at)).where(
+    # By the matter's own event order, not by timestamps: a notice and a reopening written in the
+    # same instant (a script, a sync import, a coarse clock) must still fall on the right side.
+    reopen_seq = uow.session.scalar(select(func.max(MatterEvent.seq)).where(
         MatterEvent.matter_id == matter.id, MatterEvent.action == Action.REOPEN.value))
-    return query if reopened_at is None else query.where(Document.created_at > reopened_at)
+    return query if reopen_seq is None else query.where(Document.matter_event_seq >= reopen_seq)
+
+
+def _last_event_seq(uow: UnitOfWork, matter: Matter) -> int:
+    """The seq of the matter's newest event (a step issuing a notice appends its own event after it)."""
+    return uow.session.scalar(select(func.max(MatterEvent.seq)).where(MatterEvent.matter_id == matter.id)) or 0
 
 
 def record_delivery(uow: UnitOfWork, doc: Document, method: DeliveryMethod, on: date,

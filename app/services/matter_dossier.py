@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from app.domain import workflow
-from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES, handling_due
+from app.domain.deadlines import CLOCK_LABELS, OFFICE_DUTIES, handling_due, rereview_window_estimated
 from app.domain.enums import Clock, MatterSource, MatterState, MatterType, Role
 from app.domain.permissions import Permission, allows
 from app.domain.workflow import ACTION_LABELS, STATE_LABELS, Action
@@ -43,9 +43,9 @@ FACT_KEYS = (
     "source", "assigned_by", "assigned_due_on", "simplified", "confidential", "pending_proceeding",
     "decision", "decided_on", "decision_reason", "legal_channel", "referred_to", "no_notice_reason",
     "accepted_on", "extension_days", "extension_reason", "replied_on", "reply_result",
-    "reply_delivered_on", "closed_on", "review_requested_on", "review_decided_on",
+    "reply_delivered_on", "closed_on", "review_requested_on", "review_decided_on", "review_delivered_on",
     "rereview_requested_on", "rereview_decided_on", "concluded_on", "reopened_on", "resolution",
-    "resolved_on", "is_backlog", "backlog_since",
+    "resolved_on", "is_backlog", "backlog_since", "historical", "needs_review",
 )
 
 
@@ -92,6 +92,7 @@ class ClockInfo:
     office_duty: bool
     days_left: int | None  # live clocks only; negative when overdue
     urgency: str  # overdue / soon / week / ok / window (petitioner's, live) / met / ended
+    note: str = ""  # how the clock was started when a recorded date is still missing
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,10 @@ def _details(uow: UnitOfWork, data: dict[str, Any], users: dict[uuid.UUID, str])
     return tuple(details)
 
 
+REREVIEW_ESTIMATED_NOTE = ("信访人收到复查意见的日期尚未登记，暂按复查决定日期起算；"
+                           "请“登记复查意见送达”，期限将自收到之日起算")
+
+
 def _clocks(uow: UnitOfWork, matter: Matter) -> tuple[ClockInfo, ...]:
     today = uow.today()
     # Liveness as a column (see matter_queries.live_clocks): found through the matter's own index.
@@ -289,6 +294,7 @@ def _clocks(uow: UnitOfWork, matter: Matter) -> tuple[ClockInfo, ...]:
         select(MatterDeadline, live_clock_condition().label("live")).join(Matter, Matter.id == MatterDeadline.matter_id)
         .where(MatterDeadline.matter_id == matter.id)).all()
     order = list(Clock)
+    estimated = rereview_window_estimated(dates_of(matter))
     clocks = []
     for d, live in sorted(rows, key=lambda r: order.index(Clock(r[0].clock))):
         clock, live = Clock(d.clock), bool(live)
@@ -299,8 +305,9 @@ def _clocks(uow: UnitOfWork, matter: Matter) -> tuple[ClockInfo, ...]:
             urgency = "window"
         else:
             urgency = urgency_of(days_left) or "ok"
+        note = REREVIEW_ESTIMATED_NOTE if clock is Clock.REREVIEW_REQUEST and estimated else ""
         clocks.append(ClockInfo(clock, CLOCK_LABELS[clock], d.starts_on, d.days, d.unit, d.due_on,
-                                d.met_on, live, clock in OFFICE_DUTIES, days_left, urgency))
+                                d.met_on, live, clock in OFFICE_DUTIES, days_left, urgency, note))
     return tuple(clocks)
 
 
@@ -328,12 +335,17 @@ def _precheck(uow: UnitOfWork, matter: Matter, action: Action) -> None:
             workflow.check_extension(1, matter.extension_days is not None, today, due)
     elif action in (Action.EVALUATE, Action.CLOSE):
         workflow.require_reply_delivered(matter.reply_delivered_on)
+        if action is Action.EVALUATE and matter.reply_delivered_on is not None:
+            workflow.check_evaluation(matter.satisfaction is not None, matter.reply_delivered_on,
+                                      int(uow.setting("evaluation_window_days")), today)
     elif action is Action.REQUEST_REVIEW:
         workflow.require_reply_delivered(matter.reply_delivered_on, "登记复查申请")
     elif action is Action.DELIVER_REPLY and matter.reply_delivered_on is not None:
         raise IllegalTransition("delivered_twice", f"送达：答复意见已于 {matter.reply_delivered_on.isoformat()} 送达",
                                 field="reply_delivered_on")
     elif action is Action.CONCLUDE:
+        if matter.review_decided_on is not None:
+            workflow.require_review_delivered(matter.review_delivered_on)
         window = Clock.REREVIEW_REQUEST if matter.review_decided_on else Clock.REVIEW_REQUEST
         due = uow.session.scalar(select(MatterDeadline.due_on).where(
             MatterDeadline.matter_id == matter.id, MatterDeadline.clock == window.value))

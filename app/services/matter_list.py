@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 
 from app.domain.deadlines import OFFICE_DUTIES
 from app.domain.enums import MatterState, MatterType, Resolution
@@ -58,6 +58,7 @@ class MatterFilter:
     case_leader: str | None = None
     due: DueFilter | None = None
     backlog: bool = False
+    to_review: bool = False  # imported from an old ledger without a result, not yet taken up (待核实)
     sort: MatterSort = MatterSort.NEWEST
 
 
@@ -139,6 +140,8 @@ def matter_list_stmt(uow: UnitOfWork, spec: MatterFilter, *, first_rows: bool = 
         stmt = stmt.where(Matter.case_leader == spec.case_leader)
     if spec.backlog:
         stmt = stmt.where(_backlog_condition(today))
+    if spec.to_review:
+        stmt = stmt.where(Matter.needs_review.is_(true()))
     if spec.text.strip():
         # NEWEST and OLDEST walk the registration-date index, so a LIMIT stops that walk early.
         walk = first_rows and spec.sort in (MatterSort.NEWEST, MatterSort.OLDEST)

@@ -54,6 +54,7 @@ class Forward(Step):
 class Assign(Step):
     action = Action.ASSIGN
     to: str = ""
+    report_days: int | None = None  # days for the unit's result report; None: the office rule
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,13 @@ class RequestReview(Step):
 class DecideReview(Step):
     action = Action.DECIDE_REVIEW
     outcome: str = ""
+
+
+@dataclass(frozen=True)
+class DeliverReview(Step):
+    """``on``: the day the petitioner received the review decision (送达回证 or the reviewing body's word)."""
+
+    action = Action.DELIVER_REVIEW
 
 
 @dataclass(frozen=True)

@@ -128,12 +128,53 @@ def perform(uow: UnitOfWork, matter_id: uuid.UUID, step: st.Step) -> Matter:
     before = _facts(matter)
     data = _HANDLERS[type(step)](uow, matter, step)
     matter.state = target.value
+    matter.needs_review = False  # a clerk has taken the matter up (see record_ledger_import)
     _append_event(uow, matter, last_seq + 1, step.action, state, target, step.on,
                   clean_content(step.note, field="note", label="备注", required=False), data)
     sync_clocks(uow, matter)
     after = _facts(matter)
     changed = {k for k in after if after[k] != before.get(k)}
     audit.record(uow, step.action.value, "matter", matter.id,
+                 before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+    return matter
+
+
+@dataclass(frozen=True)
+class LedgerOutcome:
+    """What an old ledger (台账) row says about its matter's end, and where the row came from."""
+
+    source: str  # file name and row, for the event
+    result: str = ""  # 办理情况 as the ledger words it
+    closed_on: date | None = None  # 办结日期, when the ledger records one
+
+
+def record_ledger_import(uow: UnitOfWork, matter_id: uuid.UUID, outcome: LedgerOutcome) -> Matter:
+    """Mark a matter registered from an old ledger as historical, with an event saying so.
+
+    The office did not record its statutory road in this program, so it gets no decision clock. With a
+    closing date the ledger's matter is recorded as a closed historical matter (办结 on that date); without
+    one it stays 已登记, flagged for the clerk to review (``needs_review``) until a step is taken on it.
+    Only for matters without a recorded step here: an imported repeat contact never rewrites the road of a
+    matter handled in the program.
+    """
+    uow.actor.require(Permission.REGISTER_CONTACT)
+    matter = load_matter(uow, matter_id)
+    last_seq = _check_step_date(uow, matter, outcome.closed_on or matter.registered_on)
+    if matter.state != MatterState.REGISTERED.value or (last_seq > 1 and not matter.historical):
+        raise IllegalTransition("not_historical", f"台账导入：事项 {matter.number} 已在本系统办理，不能按台账改写",
+                                field="matter_id")
+    before = _facts(matter)
+    target = MatterState.CLOSED if outcome.closed_on else MatterState.REGISTERED
+    matter.historical, matter.needs_review = True, outcome.closed_on is None
+    matter.state, matter.closed_on = target.value, outcome.closed_on
+    result = clean_content(outcome.result, field="result", label="办理情况", required=False)
+    _append_event(uow, matter, last_seq + 1, Action.IMPORT_LEDGER, MatterState.REGISTERED, target,
+                  outcome.closed_on or matter.registered_on, "", {
+                      "source": outcome.source, "result": result, "needs_review": matter.needs_review})
+    sync_clocks(uow, matter)
+    after = _facts(matter)
+    changed = {k for k in after if after[k] != before.get(k)}
+    audit.record(uow, Action.IMPORT_LEDGER.value, "matter", matter.id,
                  before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
     return matter
 
@@ -156,20 +197,25 @@ def _check_step_date(uow: UnitOfWork, matter: Matter, on: date) -> int:
 def _facts(matter: Matter) -> dict[str, Any]:
     keys = ("state", "decision", "decided_on", "accepted_on", "extension_days", "replied_on",
             "reply_result", "reply_delivered_on", "satisfaction", "closed_on", "review_requested_on",
-            "review_decided_on", "rereview_requested_on", "rereview_decided_on", "concluded_on",
-            "responsible_unit_id", "handler_id", "referred_to")
+            "review_decided_on", "review_delivered_on", "rereview_requested_on", "rereview_decided_on",
+            "concluded_on",
+            "responsible_unit_id", "handler_id", "referred_to", "needs_review", "historical")
     return {k: getattr(matter, k) for k in keys}
 
 
 def dates_of(matter: Matter, hearing_days: int = 0) -> MatterDates:
     return MatterDates(
-        registered_on=matter.registered_on, source=MatterSource(matter.source),
+        registered_on=matter.registered_on, source=MatterSource(matter.source), historical=matter.historical,
         simplified=matter.simplified, reopened_on=matter.reopened_on, decided_on=matter.decided_on,
         returned_on=matter.decided_on if matter.decision in _HANDED_ON else None,
         accepted_on=matter.accepted_on, extension_days=matter.extension_days,
+        assigned_out_on=matter.decided_on if matter.decision == Decision.ASSIGN.value else None,
+        report_days=matter.report_days,
+        report_received_on=matter.closed_on if matter.decision == Decision.ASSIGN.value else None,
         assigned_due_on=matter.assigned_due_on, replied_on=matter.replied_on,
         reply_delivered_on=matter.reply_delivered_on, review_requested_on=matter.review_requested_on,
-        review_decided_on=matter.review_decided_on, rereview_requested_on=matter.rereview_requested_on,
+        review_decided_on=matter.review_decided_on, review_delivered_on=matter.review_delivered_on,
+        rereview_requested_on=matter.rereview_requested_on,
         rereview_decided_on=matter.rereview_decided_on, hearing_days=hearing_days,
     )
 
@@ -269,10 +315,17 @@ def _route_legal(uow: UnitOfWork, matter: Matter, step: st.RouteLegal) -> dict[s
 
 def _refer(uow: UnitOfWork, matter: Matter, step: st.Forward | st.Assign) -> dict[str, Any]:
     to = clean_line(step.to, field="to", label="转送（交办）单位", max_length=100)
+    data: dict[str, Any] = {}
+    if isinstance(step, st.Assign):
+        # 交办 requires a result report by a deadline; fixed now so a later change of the office rule
+        # does not move the deadline already printed on the 交办单.
+        days = step.report_days if step.report_days is not None else int(uow.setting("assignment_report_days"))
+        workflow.check_report_days(days)
+        matter.report_days = data["report_days"] = days
     _decide(matter, step, step.action.value)
     matter.referred_to = to
     doc = documents.issue_document(uow, DocumentKind.REFERRAL, matter, step.on)
-    return {"to": to, "document_id": doc.id, "document_number": doc.number}
+    return {"to": to, "document_id": doc.id, "document_number": doc.number} | data
 
 
 def _object(uow: UnitOfWork, matter: Matter, step: st.Object) -> dict[str, Any]:
@@ -338,6 +391,9 @@ def _deliver_reply(uow: UnitOfWork, matter: Matter, step: st.DeliverReply) -> di
 
 def _evaluate(uow: UnitOfWork, matter: Matter, step: st.Evaluate) -> dict[str, Any]:
     workflow.require_reply_delivered(matter.reply_delivered_on)
+    assert matter.reply_delivered_on is not None
+    workflow.check_evaluation(matter.satisfaction is not None, matter.reply_delivered_on,
+                              int(uow.setting("evaluation_window_days")), step.on)
     matter.satisfaction, matter.evaluated_on = step.satisfaction.value, step.on
     return {"satisfaction": step.satisfaction.value, "method": step.method}
 
@@ -360,6 +416,16 @@ def _decide_review(uow: UnitOfWork, matter: Matter, step: st.DecideReview) -> di
     return {"outcome": _required(step.outcome, "outcome", "复查意见")}
 
 
+def _deliver_review(uow: UnitOfWork, matter: Matter, step: st.DeliverReview) -> dict[str, Any]:
+    if matter.review_delivered_on is not None:
+        # The re-review window runs from this date: a second receipt must not move it.
+        raise IllegalTransition(
+            "delivered_twice", f"送达：复查意见已于 {matter.review_delivered_on.isoformat()} 送达",
+            field="review_delivered_on")
+    matter.review_delivered_on = step.on
+    return {}
+
+
 def _request_rereview(uow: UnitOfWork, matter: Matter, step: st.RequestRereview) -> dict[str, Any]:
     body = clean_line(step.body, field="body", label="复核机关", max_length=100)
     matter.rereview_requested_on = step.on
@@ -374,6 +440,8 @@ def _decide_rereview(uow: UnitOfWork, matter: Matter, step: st.DecideRereview) -
 
 
 def _conclude(uow: UnitOfWork, matter: Matter, step: st.Conclude) -> dict[str, Any]:
+    if matter.review_decided_on is not None:
+        workflow.require_review_delivered(matter.review_delivered_on)
     window = workflow.Clock.REREVIEW_REQUEST if matter.review_decided_on else workflow.Clock.REVIEW_REQUEST
     row = uow.session.scalars(select(MatterDeadline).where(
         MatterDeadline.matter_id == matter.id, MatterDeadline.clock == window.value)).first()
@@ -384,8 +452,8 @@ def _conclude(uow: UnitOfWork, matter: Matter, step: st.Conclude) -> dict[str, A
 
 _REOPEN_CLEARS = ("decision", "decided_on", "accepted_on", "extension_days", "replied_on",
                   "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
-                  "review_requested_on", "review_decided_on", "rereview_requested_on",
-                  "rereview_decided_on", "concluded_on", "legal_channel")
+                  "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
+                  "rereview_decided_on", "concluded_on", "legal_channel", "report_days")
 
 
 def _reopen(uow: UnitOfWork, matter: Matter, step: st.Reopen) -> dict[str, Any]:
@@ -402,6 +470,7 @@ _HANDLERS: dict[type, Handler] = {
     st.Assign: _refer, st.Object: _object, st.ReceiveReport: _receive_report, st.Dispatch: _dispatch,
     st.Extend: _extend, st.Reply: _reply, st.DeliverReply: _deliver_reply, st.Evaluate: _evaluate,
     st.Close: _close, st.RequestReview: _request_review, st.DecideReview: _decide_review,
+    st.DeliverReview: _deliver_review,
     st.RequestRereview: _request_rereview, st.DecideRereview: _decide_rereview,
     st.Conclude: _conclude, st.Reopen: _reopen,
 }

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.domain.calendar import DayUnit
-from app.domain.deadlines import HANDLING_DAYS, SIMPLIFIED_HANDLING_WORKING_DAYS, handling_due
+from app.domain.deadlines import HANDLING_DAYS, SIMPLIFIED_HANDLING_WORKING_DAYS, handling_due, handling_unit
 from app.domain.enums import Clock, Decision, DocumentKind, MatterSource, MatterType
 from app.domain.workflow import Action, MAX_EXTENSION_DAYS
 from app.errors import ValidationError
@@ -185,8 +185,10 @@ def _referral(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, str],
               fields: Mapping[str, str]) -> dict[str, str]:
     assign = matter.decision == Decision.ASSIGN.value
     hidden = hides_identity(matter)
+    report_due = uow.session.scalar(select(MatterDeadline.due_on).where(
+        MatterDeadline.matter_id == matter.id, MatterDeadline.clock == Clock.ASSIGNMENT_REPORT.value))
     deadline = fields.get("deadline") or cn_date(
-        uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS))
+        report_due or uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS))
     numbers = [c.number for c in contacts_of(uow, matter)]
     values = {"referral_word": "交办" if assign else "转送", "unit": matter.referred_to,
               "petitioner_info": t["confidential_petitioner"] if hidden else v["petitioner_names"],
@@ -204,9 +206,11 @@ def _extension(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, str],
     days = matter.extension_days or 0
     new_due = uow.session.scalar(select(MatterDeadline.due_on).where(
         MatterDeadline.matter_id == matter.id, MatterDeadline.clock == Clock.HANDLING.value))
+    unit = handling_unit(uow.calendar, matter.simplified)
     if new_due is None and original is not None:
-        new_due = uow.calendar.deadline(original, days, DayUnit.CALENDAR)
+        new_due = uow.calendar.deadline(original, days, unit)
     return {"original_due": cn_date(original), "new_due": cn_date(new_due), "extension_days": str(days),
+            "extension_unit": "个工作日" if unit is DayUnit.WORKING else "日",
             "extension_reason": _clause(matter.extension_reason)}
 
 

@@ -95,7 +95,7 @@ def _target(uow: UnitOfWork, matter: Matter, target_id: uuid.UUID | None) -> Doc
             raise ValidationError("receipt_target", "送达回证：所附文书不属于该事项或无需送达", field="target")
         return doc
     docs = [d for k in DELIVERED_KINDS if (d := documents.find_document(uow, k, matter))]
-    return max(docs, key=lambda d: (d.issued_on, d.created_at), default=None)
+    return max(docs, key=lambda d: (d.issued_on, d.matter_event_seq or 0, d.created_at), default=None)
 
 
 def _receipt_note(target: Document) -> str:

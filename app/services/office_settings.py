@@ -13,6 +13,7 @@ from typing import Any
 from app.domain.calendar import DayUnit
 from app.domain.permissions import Permission
 from app.domain.text import clean_line
+from app.domain.workflow import MAX_REPORT_DAYS
 from app.errors import ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
@@ -23,6 +24,7 @@ from db.models import Setting
 IDLE_LOCK_RANGE = (1, 240)
 BACKLOG_MONTHS_RANGE = (1, 120)
 EVALUATION_DAYS_RANGE = (1, 365)
+REPORT_DAYS_RANGE = (1, MAX_REPORT_DAYS)
 ATTACHMENT_MB_RANGE = (1, 1024)
 ARCHIVE_RETENTIONS = ("永久", "30年", "10年")
 DOCUMENT_PREFIX_FORBIDDEN = "〔〕[]()（）{}<>/\\"
@@ -92,6 +94,7 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "satisfaction_counts_basically": _boolean("satisfaction_counts_basically"),
     "backlog_months": _integer("backlog_months", *BACKLOG_MONTHS_RANGE),
     "evaluation_window_days": _integer("evaluation_window_days", *EVALUATION_DAYS_RANGE),
+    "assignment_report_days": _integer("assignment_report_days", *REPORT_DAYS_RANGE),
     "office_phone": _line("office_phone", 30),
     "review_body": _line("review_body", 100),
     "archive_retention": _choice("archive_retention", ARCHIVE_RETENTIONS),

@@ -34,6 +34,9 @@ class Document(OfficeOwned, Base):
     delivered_on: Mapped[date | None]
     delivery_receiver: Mapped[short] = mapped_column(default="")
     delivery_note: Mapped[long] = mapped_column(default="")
+    # The seq of the matter's newest event when the notice was issued: orders notices against the
+    # matter's steps (a reopening starts a new round of notices) without comparing timestamps.
+    matter_event_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class Attachment(OfficeOwned, Base):

@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, OfficeOwned, code, long, short
@@ -51,6 +51,8 @@ class Matter(OfficeOwned, Base):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     legal_channel: Mapped[str | None] = mapped_column(String(20))
     referred_to: Mapped[short] = mapped_column(default="")
+    # 交办 (assigned out): the days the unit has to report its result, fixed when assigned.
+    report_days: Mapped[int | None] = mapped_column(Integer)
     no_notice_reason: Mapped[long] = mapped_column(default="")
     accepted_on: Mapped[date | None]
     extension_days: Mapped[int | None] = mapped_column(Integer)
@@ -63,12 +65,16 @@ class Matter(OfficeOwned, Base):
     closed_on: Mapped[date | None]
     review_requested_on: Mapped[date | None]
     review_decided_on: Mapped[date | None]
+    review_delivered_on: Mapped[date | None]  # the petitioner received the review decision
     rereview_requested_on: Mapped[date | None]
     rereview_decided_on: Mapped[date | None]
     concluded_on: Mapped[date | None]
     resolution: Mapped[code] = mapped_column(default="unresolved")
     resolved_on: Mapped[date | None]
     is_backlog: Mapped[bool] = mapped_column(default=False)
+    # Imported from an old Excel ledger (台账): the office did not record its statutory road here.
+    historical: Mapped[bool] = mapped_column(default=False, server_default=false())
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=false())  # clerk to review
     backlog_since: Mapped[date | None]
 
     petitioners: Mapped[list[MatterPetitioner]] = relationship(

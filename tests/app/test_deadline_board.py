@@ -97,3 +97,17 @@ def test_the_board_on_demo_data_matches_a_direct_count(demo):
     assert Counter((e.clock.value, e.bucket.value) for e in b.entries) == expected
     assert all(e.due_on - TODAY == timedelta(days=e.days_left) for e in b.entries)
     assert [e.due_on for e in b.entries] == sorted(e.due_on for e in b.entries)
+
+
+def test_a_matter_assigned_out_waits_for_the_units_report_on_the_board(ws, admin):
+    late = register(ws, admin, "反映排水沟堵塞", on=D("2026-09-01"), name="吴九")
+    step(ws, admin, late, st.Assign(on=D("2026-09-02"), to="城建办"))  # 60 days: Sun 1 Nov -> Mon 2 Nov
+    answered = register(ws, admin, "反映路面破损", on=D("2026-09-01"), name="郑十")
+    step(ws, admin, answered, st.Assign(on=D("2026-09-02"), to="城建办"))
+    step(ws, admin, answered, st.ReceiveReport(on=D("2026-10-20"), summary="已修复"))
+    forwarded = register(ws, admin, "反映养老保险", on=D("2026-09-01"), name="冯十一")
+    step(ws, admin, forwarded, st.Forward(on=D("2026-09-02"), to="县人社局"))  # 转送: no report owed
+    b = load(ws, admin)
+    assert [(e.matter_id, e.clock, e.clock_label, e.due_on, e.bucket) for e in b.entries] == [
+        (late, Clock.ASSIGNMENT_REPORT, "交办报告期限", D("2026-11-02"), board.Bucket.OVERDUE)]
+    assert b.counts() == {Clock.ASSIGNMENT_REPORT: Counter({board.Bucket.OVERDUE: 1})}

@@ -20,6 +20,7 @@ from app.domain.deadlines import (
     MatterDates,
     compute_clocks,
     handling_due,
+    rereview_window_estimated,
 )
 from app.domain.enums import Clock, MatterSource
 
@@ -158,6 +159,20 @@ def test_no_county_deadline_without_assigned_due(cal: WorkCalendar) -> None:
     assert Clock.ASSIGNED_RESULT not in clocks(cal, facts)
 
 
+def test_report_clock_of_a_matter_assigned_out(cal: WorkCalendar, working: WorkCalendar) -> None:
+    # Assigned Wed 3 Jun 2026 with 60 days: Sun 2 Aug -> Mon 3 Aug; met when the report came in.
+    facts = MatterDates(registered_on=D("2026-06-01"), decided_on=D("2026-06-03"),
+                        assigned_out_on=D("2026-06-03"), report_days=60)
+    assert one(cal, facts, Clock.ASSIGNMENT_REPORT) == ClockDue(
+        Clock.ASSIGNMENT_REPORT, D("2026-06-03"), 60, CAL, D("2026-08-03"), None)
+    met = replace(facts, report_received_on=D("2026-07-01"))
+    assert one(cal, met, Clock.ASSIGNMENT_REPORT).met_on == D("2026-07-01")
+    # Follows the office rule: 60 working days after 3 Jun (端午 19 Jun off) = Thu 27 Aug.
+    assert one(working, facts, Clock.ASSIGNMENT_REPORT).due_on == D("2026-08-27")
+    assert Clock.ASSIGNMENT_REPORT in OFFICE_DUTIES
+    assert Clock.ASSIGNMENT_REPORT not in clocks(cal, replace(facts, report_days=None))
+
+
 # --- handling within 60 days (+ at most 30) --------------------------------------------------
 
 
@@ -191,6 +206,24 @@ def test_extension_days_added_after_original_limit(cal: WorkCalendar) -> None:
     # The original limit (the one an extension must beat) ignores the extension.
     assert handling_due(cal, facts) == D("2026-07-31")
     assert one(cal, replace(facts, extension_days=10), Clock.HANDLING).due_on == D("2026-08-10")
+
+
+def test_extension_counts_working_days_in_working_day_mode(working: WorkCalendar) -> None:
+    # Original limit Thu 28 May 2026 (see above). 30 working days after it, 端午 19 Jun off:
+    # 29 May (1), 1–5 Jun (6), 8–12 (11), 15–18 (15), 22–26 (20), 29 Jun–3 Jul (25), 6–10 Jul (30).
+    facts = MatterDates(registered_on=D("2026-02-27"), accepted_on=D("2026-03-02"), extension_days=30)
+    c = one(working, facts, Clock.HANDLING)
+    assert (c.unit, c.days, c.due_on) == (WORK, 90, D("2026-07-10"))
+    assert handling_due(working, facts) == D("2026-05-28")
+
+
+def test_simplified_extension_counts_working_days(cal: WorkCalendar) -> None:
+    # Simplified: 10 working days after Mon 1 Jun 2026 = Mon 15 Jun; + 5 working days
+    # (16, 17, 18, 22, 23 Jun — 端午 19 Jun off) = Tue 23 Jun, even in a calendar-day office.
+    facts = MatterDates(registered_on=D("2026-05-29"), simplified=True, accepted_on=D("2026-06-01"),
+                        extension_days=5)
+    c = one(cal, facts, Clock.HANDLING)
+    assert (c.unit, c.days, c.due_on) == (WORK, 15, D("2026-06-23"))
 
 
 def test_handling_met_by_reply(cal: WorkCalendar) -> None:
@@ -262,6 +295,16 @@ def test_rereview_window_thirty_days_from_review_decision(cal: WorkCalendar) -> 
     assert c == ClockDue(Clock.REREVIEW_REQUEST, D("2026-10-02"), 30, CAL, D("2026-11-02"), None)
 
 
+def test_rereview_window_thirty_days_from_receipt_of_the_review_decision(cal: WorkCalendar) -> None:
+    # Decided Fri 2 Oct 2026, received Fri 9 Oct (国庆 holiday post) + 30 = Sun 8 Nov -> Mon 9 Nov.
+    facts = _replied(reply_delivered_on=D("2026-08-20"), review_requested_on=D("2026-09-07"),
+                     review_decided_on=D("2026-10-02"), review_delivered_on=D("2026-10-09"))
+    c = one(cal, facts, Clock.REREVIEW_REQUEST)
+    assert c == ClockDue(Clock.REREVIEW_REQUEST, D("2026-10-09"), 30, CAL, D("2026-11-09"), None)
+    assert not rereview_window_estimated(facts)
+    assert rereview_window_estimated(replace(facts, review_delivered_on=None))
+
+
 def test_rereview_decision_with_hearing_days_not_counted(cal: WorkCalendar) -> None:
     # Requested Mon 2 Nov 2026 + 30 = Wed 2 Dec; a 10-day hearing adds 10: Sat 12 Dec -> Mon 14 Dec.
     facts = _replied(reply_delivered_on=D("2026-08-20"), review_requested_on=D("2026-09-07"),
@@ -305,6 +348,7 @@ def test_open_and_met_clocks(cal: WorkCalendar) -> None:
 
 def test_office_duties_exclude_petitioner_windows() -> None:
     assert OFFICE_DUTIES == {Clock.DECISION, Clock.OBJECTION, Clock.HANDLING, Clock.ASSIGNED_RESULT,
+                             Clock.ASSIGNMENT_REPORT,
                              Clock.REVIEW_DECISION, Clock.REREVIEW_DECISION}
     assert set(Clock) - OFFICE_DUTIES == {Clock.REVIEW_REQUEST, Clock.REREVIEW_REQUEST}
 

@@ -94,7 +94,8 @@ def test_a_fresh_matter_offers_the_decisions_and_refuses_a_second_extension(ws, 
         Action.ACCEPT, Action.DECLINE, Action.ROUTE_LEGAL, Action.FORWARD, Action.ASSIGN]
     step(ws, admin, matter, st.Accept(on=D("2026-11-20")), st.Extend(on=D("2026-11-21"), days=10, reason="复杂"))
     offers = {o.action: o for o in dossier(ws, admin, matter).actions}
-    assert list(offers) == [Action.REPLY]  # extended: only the reply is legal now
+    # Extended: the reply, or handing the matter to another unit; never a second extension.
+    assert list(offers) == [Action.DISPATCH, Action.REPLY]
     step(ws, admin, matter, st.Reply(on=D("2026-11-22"), summary="已处理"))
     offers = {o.action: o for o in dossier(ws, admin, matter).actions}
     assert not offers[Action.CLOSE].allowed and "尚未送达" in offers[Action.CLOSE].reason

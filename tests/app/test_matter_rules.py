@@ -10,7 +10,7 @@ from app.domain.enums import DeliveryMethod, MatterSource, MatterType, ReplyResu
 from app.errors import IllegalTransition
 from app.services import matter_steps as st, matters
 from app.services.matters import NewMatter, register_assigned_down
-from tests.app.test_matter_service import clocks, do, register
+from tests.support.matter_road import clocks, do, register
 
 D = date.fromisoformat
 

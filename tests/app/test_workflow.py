@@ -14,6 +14,7 @@ from app.domain.workflow import (
     STATE_LABELS,
     Action as A,
     check_assigned_down,
+    check_evaluation,
     check_extension,
     check_window_passed,
     legal_actions,
@@ -34,6 +35,8 @@ ROAD: dict[tuple[A, S], S] = {
     (A.OBJECT, S.REGISTERED): S.RETURNED,
     (A.RECEIVE_REPORT, S.ASSIGNED): S.CLOSED,
     (A.DISPATCH, S.ACCEPTED): S.IN_HANDLING,
+    (A.DISPATCH, S.IN_HANDLING): S.IN_HANDLING,  # handed on to another unit
+    (A.DISPATCH, S.EXTENDED): S.EXTENDED,
     (A.EXTEND, S.ACCEPTED): S.EXTENDED,
     (A.EXTEND, S.IN_HANDLING): S.EXTENDED,
     (A.REPLY, S.ACCEPTED): S.REPLIED,
@@ -42,12 +45,14 @@ ROAD: dict[tuple[A, S], S] = {
     (A.DELIVER_REPLY, S.REPLIED): S.REPLIED,
     (A.DELIVER_REPLY, S.EVALUATED): S.EVALUATED,
     (A.EVALUATE, S.REPLIED): S.EVALUATED,
+    (A.EVALUATE, S.CLOSED): S.CLOSED,  # the evaluation arrives after closing
     (A.CLOSE, S.REPLIED): S.CLOSED,
     (A.CLOSE, S.EVALUATED): S.CLOSED,
     (A.REQUEST_REVIEW, S.REPLIED): S.UNDER_REVIEW,
     (A.REQUEST_REVIEW, S.EVALUATED): S.UNDER_REVIEW,
     (A.REQUEST_REVIEW, S.CLOSED): S.UNDER_REVIEW,
     (A.DECIDE_REVIEW, S.UNDER_REVIEW): S.REVIEWED,
+    (A.DELIVER_REVIEW, S.REVIEWED): S.REVIEWED,
     (A.REQUEST_REREVIEW, S.REVIEWED): S.UNDER_REREVIEW,
     (A.DECIDE_REREVIEW, S.UNDER_REREVIEW): S.CONCLUDED,
     (A.CONCLUDE, S.CLOSED): S.CONCLUDED,
@@ -70,8 +75,8 @@ def _id(pair: tuple[A, S]) -> str:
 
 
 def test_pairs_cover_every_action_and_state() -> None:
-    assert len(ALL_PAIRS) == len(A) * len(S) == 20 * 16
-    assert len(LEGAL) == 30
+    assert len(ALL_PAIRS) == len(A) * len(S) == 22 * 16
+    assert len(LEGAL) == 34
     assert len(LEGAL) + len(ILLEGAL) == len(ALL_PAIRS)
 
 
@@ -123,11 +128,13 @@ def test_decision_actions_leave_registered() -> None:
         assert target_state(action, S.REGISTERED) is not S.REGISTERED
 
 
-def test_finished_states_offer_nothing_but_reopen_or_review() -> None:
+def test_finished_states_offer_nothing_but_reopen_review_or_a_late_evaluation() -> None:
     assert FINISHED_STATES == {S.DECLINED, S.ROUTED, S.FORWARDED, S.RETURNED, S.CLOSED, S.CONCLUDED}
     for state in FINISHED_STATES:
         assert set(legal_actions(state, MatterSource.ASSIGNED_DOWN)) <= {
-            A.REOPEN, A.REQUEST_REVIEW, A.CONCLUDE}
+            A.REOPEN, A.REQUEST_REVIEW, A.CONCLUDE, A.EVALUATE}
+        if A.EVALUATE in legal_actions(state):
+            assert target_state(A.EVALUATE, state) is state  # records the rating, stays finished
 
 
 # --- legal_actions -----------------------------------------------------------------------------
@@ -140,13 +147,13 @@ OFFERED: dict[S, list[A]] = {
     S.FORWARDED: [],
     S.ASSIGNED: [A.RECEIVE_REPORT],
     S.RETURNED: [],
-    S.IN_HANDLING: [A.EXTEND, A.REPLY],
-    S.EXTENDED: [A.REPLY],
+    S.IN_HANDLING: [A.DISPATCH, A.EXTEND, A.REPLY],
+    S.EXTENDED: [A.DISPATCH, A.REPLY],
     S.REPLIED: [A.DELIVER_REPLY, A.EVALUATE, A.CLOSE, A.REQUEST_REVIEW],
     S.EVALUATED: [A.DELIVER_REPLY, A.CLOSE, A.REQUEST_REVIEW],
-    S.CLOSED: [A.REQUEST_REVIEW, A.CONCLUDE, A.REOPEN],
+    S.CLOSED: [A.EVALUATE, A.REQUEST_REVIEW, A.CONCLUDE, A.REOPEN],
     S.UNDER_REVIEW: [A.DECIDE_REVIEW],
-    S.REVIEWED: [A.REQUEST_REREVIEW, A.CONCLUDE],
+    S.REVIEWED: [A.DELIVER_REVIEW, A.REQUEST_REREVIEW, A.CONCLUDE],
     S.UNDER_REREVIEW: [A.DECIDE_REREVIEW],
     S.CONCLUDED: [A.REOPEN],
 }
@@ -251,3 +258,15 @@ def test_window_passed() -> None:
             check_window_passed(window, on)
         assert (caught.value.code, caught.value.field) == ("window_open", "occurred_on")
         assert "2026-09-02" in caught.value.message and caught.value.message.startswith("终结：")
+
+
+def test_evaluation_once_and_within_the_window() -> None:
+    delivered = date(2026, 8, 21)
+    check_evaluation(False, delivered, 30, date(2026, 9, 20))  # the 30th day after delivery
+    with pytest.raises(IllegalTransition) as late:
+        check_evaluation(False, delivered, 30, date(2026, 9, 21))
+    assert (late.value.code, late.value.field) == ("evaluation_late", "occurred_on")
+    assert "30 日内" in late.value.message and "2026-09-20" in late.value.message
+    with pytest.raises(IllegalTransition) as twice:
+        check_evaluation(True, delivered, 30, date(2026, 8, 25))
+    assert twice.value.code == "evaluated_twice" and "重复" in twice.value.message

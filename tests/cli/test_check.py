@@ -93,6 +93,8 @@ ORPHAN = uuid.uuid4().hex
     (_sql("UPDATE matter SET accepted_on = NULL"), "state_date", "缺 accepted_on"),
     (_sql("UPDATE matter_deadline SET due_on = '2030-01-01' WHERE clock = 'handling'"),
      "deadlines", "错误：事项 SX2026-00001：存储的期限与登记的日期不一致"),
+    (_sql("UPDATE matter SET satisfaction = 'satisfied', evaluated_on = '2026-11-22'"),
+     "evaluation_undelivered", "错误：事项 SX2026-00001：满意度评价早于答复送达（或答复未送达）"),
 ])
 def test_each_kind_of_finding_is_printed_and_fails_the_check(folder, capsys, damage, code, printed):
     assert run(["check", "--data-dir", str(folder)]) == 0

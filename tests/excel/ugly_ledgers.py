@@ -131,3 +131,36 @@ def odd_headers(path: Path) -> Path:
     ws.append(["2024-05-07", "杨八", "反映四", 1])
     wb.save(path)
     return path
+
+
+HUANG_ID = digit_id("19600606")
+
+
+def with_outcomes(path: Path) -> Path:
+    """An old ledger (2023) that records how each matter ended, the way offices fill it in.
+
+      2 秦一, real date, 办结日期 a real date, 办理情况 已解决        → closed historical matter, 20 Apr 2023
+      3 尤二, "2023/5/6", 办结日期 "2023年6月1日"                   → closed historical matter, 1 Jun 2023
+      4 许三, no result, no closing date                           → flagged for review
+      5 何四, 办理情况 "已转城建办" but no closing date              → flagged for review (no date guessed)
+      6 吕五, 办结日期 "不详"                                       → flagged, warned
+      7 施六, 办结日期 before the visit                             → flagged, warned
+      8 许三 again (same ID), 办结日期 2023-09-30, 已答复            → repeat contact; closes row 4's matter
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2023年来访"
+    ws.append(["序号", "来访日期", "姓名", "身份证号", "反映问题", "办理情况", "办结日期"])
+    rows = [
+        [1, datetime(2023, 3, 5, 9, 0), "秦一", None, "邻里宅基地纠纷", "已调解解决", datetime(2023, 4, 20)],
+        [2, "2023/5/6", "尤二", None, "低保申请", "已纳入低保", "2023年6月1日"],
+        [3, "2023-07-10", "许三", HUANG_ID, "承包地被占", None, None],
+        [4, "2023-07-11", "何四", None, "排水沟堵塞", "已转城建办", None],
+        [5, "2023-07-12", "吕五", None, "路灯不亮", "已处理", "不详"],
+        [6, "2023-07-13", "施六", None, "噪声扰民", "已答复", "2023-07-01"],
+        [7, "2023-09-01", "许三", HUANG_ID, "再次反映承包地被占", "已答复，退还土地", "2023-09-30"],
+    ]
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path

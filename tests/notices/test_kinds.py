@@ -129,3 +129,21 @@ def test_long_reply_flows_onto_numbered_pages(ws, admin):
     assert len(page_sizes(pdf)) >= 2 and "—2—" in text
     assert text.count("均有据可查") == 40
     assert "依据：《中华人民共和国土地管理法》第四十八条。" in text
+
+
+@requires_poppler
+def test_extension_in_a_working_day_office_counts_working_days(ws, admin):
+    from app.services import matter_steps as st
+    from db.models import Setting
+
+    with ws.database.write() as session:
+        session.add(Setting(office_id=admin.office_id, key="day_unit", value="working"))
+    matter_id = builders.register(ws, admin).matter_id
+    builders.step(ws, admin, matter_id, st.Accept(on=builders.D("2026-08-05")))
+    builders.step(ws, admin, matter_id, st.Extend(on=builders.D("2026-09-28"), days=30, reason="需要核实"))
+    with ws.write(admin) as uow:
+        text = flat(pdf_text(notices.issue_notice(uow, ws, K.EXTENSION, matter_id).path.read_bytes()))
+    # 60 working days after Wed 5 Aug 2026 (中秋 25 Sep and 国庆 1–7 Oct off, Sun 20 Sep and Sat 10 Oct
+    # worked): Tue 3 Nov. 30 working days after that: 4–6 Nov (3), ... 7–11 Dec (28), 14–15 Dec (30).
+    assert "原定办理期限至2026年11月3日" in text
+    assert "延长30个工作日，至2026年12月15日" in text

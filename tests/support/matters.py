@@ -89,7 +89,8 @@ def demo_workspace(template_dir: Path, scratch: Path, target: Path, clock: objec
 
 
 FINISHED = ("declined", "routed", "forwarded", "returned", "closed", "concluded")
-DUTIES = ("decision", "objection", "handling", "assigned_result", "review_decision", "rereview_decision")
+DUTIES = ("decision", "objection", "handling", "assigned_result", "assignment_report", "review_decision",
+           "rereview_decision")
 
 
 def direct_board_counts(ws: Workspace, today: date) -> Counter[tuple[str, str]]:

@@ -77,3 +77,18 @@ def test_enter_on_an_entry_opens_its_dossier(main_window, board_page, qtbot):
 
 def test_the_board_model_passes_qtmodeltester(board_page, qtmodeltester):
     qtmodeltester.check(board_page.model)
+
+
+def test_ledger_imports_without_a_result_are_listed_for_review_not_as_overdue(board_page, ws, qtbot, tmp_path):
+    from app.excel.ledger_import import import_ledger
+    from tests.excel import ugly_ledgers
+
+    before = list(board_page.model.entries)
+    assert board_page.review_note.isHidden()
+    with ws.write(ws.system_actor()) as uow:
+        import_ledger(uow, ugly_ledgers.with_outcomes(tmp_path / "2023年台账.xlsx"))
+    board_page.reload()
+    qtbot.waitUntil(lambda: board_page.review_note.isVisible(), timeout=10_000)
+    assert board_page.review_note.text().startswith("台账导入的事项 3 件没有办理结果，待核实")
+    assert "只看待核实" in board_page.review_note.text()
+    assert list(board_page.model.entries) == before  # no false overdue alarm from 2023

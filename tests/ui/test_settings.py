@@ -214,3 +214,13 @@ def test_an_office_rewords_a_notice_and_restores_the_shipped_wording(page, qtbot
     with ws.read(admin) as uow:
         assert get_notice_template(uow, DocumentKind.ACCEPTANCE).override == {}
     assert "请予配合" not in wording.edits["body"].toPlainText()
+
+
+def test_assignment_report_days_is_an_office_rule(page, qtbot, ws, admin):
+    rules = page.rules
+    assert rules.report_days.value() == 60 and rules.report_days.maximum() == 90
+    rules.report_days.setValue(30)
+    rules.save_button.click()
+    qtbot.waitUntil(lambda: rules.status.text().startswith("已保存"), timeout=WAIT)
+    with ws.read(admin) as uow:
+        assert get_settings(uow)["assignment_report_days"] == 30

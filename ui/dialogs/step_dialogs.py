@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
     QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -55,6 +55,7 @@ class StepDialog(QDialog):
     """Date, the step's own fields, a note; OK emits ``submitted(step)`` and waits for the result."""
 
     action: ClassVar[Action]
+    date_label: ClassVar[str] = "日期"
     submitted = Signal(object)
 
     def __init__(self, parent: QWidget | None, matter_id: uuid.UUID, state: MatterState, today: date,
@@ -71,7 +72,7 @@ class StepDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.form.addRow("日期", self.date)
+        self.form.addRow(self.date_label, self.date)
         self.build()
         self.note = _text("备注（可不填）")
         self.form.addRow("备注", self.note)
@@ -328,15 +329,25 @@ class ConcludeDialog(StepDialog):
     action = Action.CONCLUDE
 
 
+class DeliverReviewDialog(StepDialog):
+    """The date is the day the petitioner received the review decision; the re-review window runs from it."""
+
+    action = Action.DELIVER_REVIEW
+    date_label = "收到复查意见的日期"
+
+    def build(self) -> None:
+        self.form.addRow("", QLabel("申请复核的期限（30日）自信访人收到复查意见之日起算。"))
+
+
 DIALOGS: dict[Action, type[StepDialog]] = {d.action: d for d in (
     AcceptDialog, DeclineDialog, RouteLegalDialog, ForwardDialog, AssignDialog, ObjectDialog,
     ReceiveReportDialog, DispatchDialog, ExtendDialog, ReplyDialog, DeliverReplyDialog, EvaluateDialog,
-    CloseDialog, RequestReviewDialog, DecideReviewDialog, RequestRereviewDialog, DecideRereviewDialog,
+    CloseDialog, RequestReviewDialog, DecideReviewDialog, DeliverReviewDialog, RequestRereviewDialog, DecideRereviewDialog,
     ConcludeDialog, ReopenDialog)}
 STEP_TYPES: dict[Action, type[st.Step]] = {t.action: t for t in (
     st.Accept, st.Decline, st.RouteLegal, st.Forward, st.Assign, st.Object, st.ReceiveReport, st.Dispatch,
     st.Extend, st.Reply, st.DeliverReply, st.Evaluate, st.Close, st.RequestReview, st.DecideReview,
-    st.RequestRereview, st.DecideRereview, st.Conclude, st.Reopen)}
+    st.DeliverReview, st.RequestRereview, st.DecideRereview, st.Conclude, st.Reopen)}
 
 
 def dialog_for(action: Action, parent: QWidget | None, matter_id: uuid.UUID, state: MatterState, today: date,

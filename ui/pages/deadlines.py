@@ -65,6 +65,11 @@ class BoardModel(QAbstractTableModel):
         return None
 
 
+def review_text(board: Board) -> str:
+    return (f"台账导入的事项 {board.to_review} 件没有办理结果，待核实：原台账未记办结日期，不计算法定期限；"
+            "请在“信访事项”中勾选“只看待核实”逐件查看，办理任一步骤后即不再提示。") if board.to_review else ""
+
+
 def supervision_text(board: Board) -> str:
     """One line per unanswered supervision overdue or due within 7 days."""
     lines = [f"督办　{s.number}　{s.source_label}（{s.supervisor}）：{s.request}　"
@@ -91,6 +96,11 @@ class DeadlinesPage(Page):
         self.supervision_note.setStyleSheet(f"color: {URGENCY_COLOURS['overdue']};")
         self.supervision_note.hide()
         self.layout_.addWidget(self.supervision_note)
+        self.review_note = QLabel()  # ledger imports without a result: no clock, but not to be forgotten
+        self.review_note.setObjectName("reviewNote")
+        self.review_note.setWordWrap(True)
+        self.review_note.hide()
+        self.layout_.addWidget(self.review_note)
         cards = QHBoxLayout()
         self.cards: dict[Bucket, QPushButton] = {}
         for bucket in Bucket:
@@ -155,6 +165,8 @@ class DeadlinesPage(Page):
             button.setText(f"{BUCKET_LABELS[bucket]}　{board.count(bucket)}")
         self.supervision_note.setText(supervision_text(board))
         self.supervision_note.setVisible(bool(board.supervisions))
+        self.review_note.setText(review_text(board))
+        self.review_note.setVisible(bool(board.to_review))
         counts = board.counts()
         self.per_clock.setRowCount(len(counts))
         self._clock_rows = list(counts)

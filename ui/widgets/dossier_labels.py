@@ -45,15 +45,18 @@ FACTS = {
     "accepted_on": "受理日期", "extension_days": "延期天数", "extension_reason": "延期理由",
     "replied_on": "答复日期", "reply_result": "处理意见", "reply_delivered_on": "答复送达日期",
     "closed_on": "办结日期", "review_requested_on": "申请复查日期", "review_decided_on": "复查决定日期",
+    "review_delivered_on": "复查意见送达日期",
     "rereview_requested_on": "申请复核日期", "rereview_decided_on": "复核决定日期",
     "concluded_on": "终结日期", "reopened_on": "重新登记日期", "resolution": "化解情况",
     "resolved_on": "化解日期", "is_backlog": "积案", "backlog_since": "列为积案日期",
+    "historical": "台账导入的历史事项", "needs_review": "待核实（台账未记办结日期）",
 }
 DETAILS = {
     "source": "来源", "document_number": "文号", "no_notice_reason": "未出具告知书的理由", "reason": "理由",
     "channel": "法定途径", "body": "机关", "to": "转往单位", "summary": "摘要", "result": "处理意见",
     "method": "方式", "receiver": "签收人", "satisfaction": "评价", "days": "延期天数",
     "outcome": "意见", "hearing_days": "听证天数", "new_facts": "新的事实和理由",
+    "needs_review": "待核实",
     "responsible_unit_id": "责任单位", "handler_id": "经办人", "clerk": "登记人",
     "delivery_method": "送达方式", "delivered_on": "送达日期", "size": "大小", "present": "文件",
 }

@@ -89,8 +89,9 @@ def clock_row(c: ClockInfo) -> tuple[QLabel, QLabel, QLabel, QLabel]:
     countdown.setObjectName(f"countdown_{c.clock.value}")
     countdown.setProperty("urgency", c.urgency if c.urgency in ("overdue", "soon", "week", "ok") else "")
     countdown.setToolTip(URGENCY_NOTE.get(c.urgency, ""))
-    name = QLabel(c.label + ("" if c.office_duty else "（信访人）"))
-    name.setToolTip(f"{c.starts_on.isoformat()} 起算")
+    name = QLabel(c.label + ("" if c.office_duty else "（信访人）") + ("（暂按决定日期起算）" if c.note else ""))
+    name.setObjectName(f"clock_{c.clock.value}")
+    name.setToolTip(f"{c.starts_on.isoformat()} 起算" + (f"。{c.note}" if c.note else ""))
     length = QLabel(f"{c.days} 个{lb.UNIT.get(c.unit, c.unit)}")
     length.setProperty("role", "hint")
     return name, length, QLabel(f"{c.due_on.isoformat()} 届满"), countdown

@@ -49,6 +49,9 @@ class MatterFilterBar(QWidget):
         self.due = _combo("dueFilter", "全部期限", list(DUE_LABELS.items()))
         self.backlog = QCheckBox("只看积案")
         self.backlog.setObjectName("backlogFilter")
+        self.to_review = QCheckBox("只看待核实")
+        self.to_review.setObjectName("toReviewFilter")
+        self.to_review.setToolTip("从旧台账导入、台账未记办结日期的事项")
         self.village = _combo("villageFilter", "全部问题属地")
         self.unit = _combo("unitFilter", "全部责任单位")
         self.leader = _combo("leaderFilter", "全部包案领导")
@@ -61,7 +64,7 @@ class MatterFilterBar(QWidget):
         rows.setContentsMargins(0, 0, 0, 0)
         first, second = QHBoxLayout(), QHBoxLayout()
         first.addWidget(self.text, 1)
-        for widget in (self.state, self.type, self.subject, self.due, self.backlog):
+        for widget in (self.state, self.type, self.subject, self.due, self.backlog, self.to_review):
             first.addWidget(widget)
         for widget in (self.village, self.unit, self.leader):
             second.addWidget(widget)
@@ -77,6 +80,7 @@ class MatterFilterBar(QWidget):
         for box in (self.state, self.type, self.subject, self.due, self.village, self.unit, self.leader, self.sort):
             box.currentIndexChanged.connect(self._emit)
         self.backlog.toggled.connect(self._emit)
+        self.to_review.toggled.connect(self._emit)
         self.reset.clicked.connect(self.clear)
         self._quiet = False
 
@@ -104,7 +108,7 @@ class MatterFilterBar(QWidget):
             subject_code=self.subject.currentData(), village_id=self.village.currentData(),
             responsible_unit_id=self.unit.currentData(), case_leader=self.leader.currentData(),
             due=DueFilter(self.due.currentData()) if self.due.currentData() else None,
-            backlog=self.backlog.isChecked(), sort=MatterSort(self.sort.currentData()))
+            backlog=self.backlog.isChecked(), to_review=self.to_review.isChecked(), sort=MatterSort(self.sort.currentData()))
 
     def select(self, box: QComboBox, key: Any) -> None:
         """Choose the entry whose data is ``key`` (tests, and links from other pages)."""
@@ -116,6 +120,7 @@ class MatterFilterBar(QWidget):
         for box in (self.state, self.type, self.subject, self.due, self.village, self.unit, self.leader, self.sort):
             box.setCurrentIndex(0)
         self.backlog.setChecked(False)
+        self.to_review.setChecked(False)
         self._quiet = False
         self._emit()
 

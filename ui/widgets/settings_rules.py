@@ -16,7 +16,7 @@ from app.errors import DomainError
 from app.services.numbering import document_number
 from app.services.office_settings import (
     ARCHIVE_RETENTIONS, ATTACHMENT_MB_RANGE, BACKLOG_MONTHS_RANGE, EVALUATION_DAYS_RANGE, IDLE_LOCK_RANGE,
-    get_settings, set_settings,
+    REPORT_DAYS_RANGE, get_settings, set_settings,
 )
 from app.settings import DEFAULT_DOCUMENT_WORDS
 from ui.context import GuiContext
@@ -74,6 +74,7 @@ class RulesTab(QWidget):
         self.satisfaction = _combo(SATISFACTION)
         self.backlog = _spin(BACKLOG_MONTHS_RANGE, " 个月")
         self.evaluation = _spin(EVALUATION_DAYS_RANGE, " 天")
+        self.report_days = _spin(REPORT_DAYS_RANGE, " 天")
         self.phone = QLineEdit()
         self.phone.setMaxLength(30)
         self.review_body = QLineEdit()
@@ -84,10 +85,11 @@ class RulesTab(QWidget):
             "idle_lock_minutes": self.idle, "satisfaction_counts_basically": self.satisfaction,
             "backlog_months": self.backlog, "evaluation_window_days": self.evaluation,
             "office_phone": self.phone, "review_body": self.review_body, "archive_retention": self.retention,
-            "attachment_max_mb": self.attachment_mb,
+            "attachment_max_mb": self.attachment_mb, "assignment_report_days": self.report_days,
         }
         deadlines = _group("期限", (
             ("期限计算方式", self.day_unit), ("", self.roll),
+            ("交办报告期限", self.report_days), ("", _hint("交办后责任单位报送办结报告的天数，交办时确定。")),
             ("", _hint("改动只影响此后开始计算的期限；已经开始的期限保持原来的届满日期。")),
         ))
         documents = _group("文号与文书", (
@@ -141,6 +143,7 @@ class RulesTab(QWidget):
         self.satisfaction.setCurrentIndex(max(0, self.satisfaction.findData(basically)))
         self.backlog.setValue(int(values["backlog_months"]))
         self.evaluation.setValue(int(values["evaluation_window_days"]))
+        self.report_days.setValue(int(values["assignment_report_days"]))
         self.phone.setText(str(values["office_phone"] or ""))
         self.review_body.setText(str(values["review_body"] or ""))
         self.retention.setCurrentIndex(max(0, self.retention.findData(values["archive_retention"])))
@@ -154,6 +157,7 @@ class RulesTab(QWidget):
             "backlog_months": self.backlog.value(), "evaluation_window_days": self.evaluation.value(),
             "office_phone": self.phone.text().strip(), "review_body": self.review_body.text().strip(),
             "archive_retention": self.retention.currentData(), "attachment_max_mb": self.attachment_mb.value(),
+            "assignment_report_days": self.report_days.value(),
         }
 
     def changes(self) -> dict[str, Any]:
