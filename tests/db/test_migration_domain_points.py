@@ -1,4 +1,4 @@
-"""Migration domain_points on data written at revision 0010: notice rounds numbered by event order, and
+"""Migration 0012 on data written at revision 0010: notice rounds numbered by event order, and
 matters an earlier ledger import opened flagged for review instead of running a decision clock."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Statutory workflow points: notice rounds by event order, the report clock of a matter assigned out,
 receipt of the review decision, matters imported from an old ledger
 
-Revision ID: domain_points
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-23 15:00:00.000000
 
 - document.matter_event_seq: the seq of the matter's newest event when the notice was issued. A matter
@@ -24,8 +24,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'domain_points'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
