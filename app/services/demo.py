@@ -30,12 +30,14 @@ from app.domain.permissions import Permission
 from app.errors import Conflict
 from app.services import audit, demo_content as tx, demo_names as nm, matter_steps as st, matters, persons
 from app.services.contacts import NewContact, register_contact
+from app.services.demo_leader import load_leader_work
 from app.services.context import Actor, UnitOfWork
 from app.services.matters import NewMatter, open_matter
 from app.services.passwords import hash_password
 from app.services.persons import PersonInput
 from app.services.workspace import Workspace
-from db.models import Contact, Matter, MatterDeadline, Office, Person, ResponsibleUnit, UserAccount, Village
+from db.models import (CaseOwnership, Contact, KeyPerson, LeaderReception, Matter, MatterDeadline, Office, Person,
+                       ResponsibleUnit, ScreenedConflict, UserAccount, Village)
 
 BATCH_CONTACTS = 200
 YEARS = 3
@@ -69,6 +71,10 @@ class DemoSummary:
     leader_receptions: int
     assigned_down: int
     cancelled: bool = False
+    reception_records: int = 0  # 领导接访 / 下访 / 约访 held
+    case_ownerships: int = 0
+    screened_conflicts: int = 0  # items found (carried copies not counted again)
+    key_persons: int = 0
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -913,6 +919,8 @@ def load_demo(workspace: Workspace, actor: Actor, *, seed: int = 2026, contacts:
         done += sum(1 for op in batch if op[2])
         if progress is not None:
             progress(done, contacts)
+    if not stopped:
+        load_leader_work(workspace, actor, seed)
     return summarize(workspace, actor, cancelled=stopped)
 
 
@@ -950,4 +958,9 @@ def summarize(workspace: Workspace, actor: Actor, *, cancelled: bool = False) ->
             assigned_down=count(Matter, Matter.office_id == office,
                                 Matter.source == MatterSource.ASSIGNED_DOWN.value),
             cancelled=cancelled,
+            reception_records=count(LeaderReception, LeaderReception.office_id == office),
+            case_ownerships=count(CaseOwnership, CaseOwnership.office_id == office),
+            screened_conflicts=count(ScreenedConflict, ScreenedConflict.office_id == office,
+                                     ScreenedConflict.carried_from_id.is_(None)),
+            key_persons=count(KeyPerson, KeyPerson.office_id == office, KeyPerson.removed_on.is_(None)),
         )
