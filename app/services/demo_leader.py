@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from app.domain.enums import MatterType, Resolution, Role, Satisfaction
+from app.domain.enums import MatterState, MatterType, Resolution, Role, Satisfaction
 from app.domain.leader_work import UNRESOLVED_CONFLICT, ConflictStatus, ReceptionKind, Risk
 from app.services import backlog, case_ownership as co, demo_names as nm, key_persons as kp
 from app.services import leader_receptions as lr, screening as sc, village_work as vw
@@ -46,8 +46,10 @@ CONFLICT_KINDS = (
     ("山林权属纠纷", "0404", "两组村民对一处山林的权属各执一词"),
 )
 RESPONSIBLE = ("村调委会主任", "综治中心", "司法所", "包村干部")
-MEASURES = "组织双方当面调解，释法明理，约定一周内回访。"
 RISK_MIX = ((Risk.HIGH, 2), (Risk.MEDIUM, 4), (Risk.LOW, 5))
+MEASURES = ("组织双方当面调解，释法明理，约定一周内回访。", "请司法所、村调委会联合调处，逐户走访做工作。",
+            "核实权属资料，召开村民代表会议公开协商。", "联系用工单位和劳动保障所，督促限期结清欠款。")
+IN_HAND = (MatterState.ACCEPTED.value, MatterState.IN_HANDLING.value, MatterState.EXTENDED.value)
 
 
 @dataclass
@@ -103,7 +105,7 @@ class _Loader:
             by_day.setdefault(last - timedelta(weeks=week), [])
         for n, day in enumerate(sorted(by_day)):
             leaders = [a for a in self.cast.leaders if a.display_name in by_day[day]]
-            self.reception_day(day, leaders or [self.cast.leaders[n % len(self.cast.leaders)]], bool(leaders))
+            self.reception_day(day, leaders or [self.cast.leaders[n % len(self.cast.leaders)]])
         for week in range(1, AHEAD_WEEKS + 1):
             day = last + timedelta(weeks=week)
             leader = self.cast.leaders[week % len(self.cast.leaders)]
@@ -120,9 +122,9 @@ class _Loader:
                 place="镇长办公室", persons=name, headcount=1, matter_ids=(matter,),
                 note="约请信访人面谈，听取诉求，告知办理进度。"))
 
-    def reception_day(self, day: date, leaders: list[Actor], received: bool) -> None:
-        """The published slot of each leader that day (planned on its Monday) and, when people came, the
-        reception record, which links that day's contacts by itself."""
+    def reception_day(self, day: date, leaders: list[Actor]) -> None:
+        """The published slot of each leader that day (planned on its Monday) and the reception record,
+        which links by itself the contacts that leader received that day (none on a quiet day)."""
         monday = day - timedelta(days=day.weekday())
         for n, leader in enumerate(leaders):
             clerk = self.clerk()
@@ -130,11 +132,16 @@ class _Loader:
                 leader.user_id, day, ("上午 8:30—11:30", "下午 2:30—5:00")[n % 2], "镇信访接待室",
                 "征地拆迁、劳动社保、农村土地"))
         lr.publish(self.on(monday, self.clerk(), 10), day, day)
-        if received:
-            for leader in leaders:
-                lr.record_reception(self.on(day, self.clerk()), lr.NewReception(
-                    ReceptionKind.RECEPTION, day, leader.user_id, place="镇信访接待室",
-                    note="当场答复政策咨询，其余事项交责任单位限期办理。"))
+        if day == self.today and self.now.hour < 12:
+            return  # today's reception is still going on
+        for leader in leaders:
+            came = self.uow.session.scalar(select(func.count()).where(
+                Contact.leader_reception, Contact.leader_name == leader.display_name,
+                Contact.contact_at >= datetime.combine(day, time()),
+                Contact.contact_at < datetime.combine(day + timedelta(days=1), time())))
+            lr.record_reception(self.on(day, self.clerk()), lr.NewReception(
+                ReceptionKind.RECEPTION, day, leader.user_id, place="镇信访接待室",
+                note="当场答复政策咨询，其余事项交责任单位限期办理。" if came else "当日无群众来访，接访领导阅批积案材料。"))
 
     def village_visit(self, day: date) -> None:
         vid, vname = self.rng.choice(self.cast.villages)
@@ -147,7 +154,8 @@ class _Loader:
             matter_ids=tuple(open_matters), note=f"到{vname}走访，现场协调群众反映的问题。"))
 
     def hard_matters(self, count: int, *, claim_only: bool = True, skip: int = 0) -> list[tuple[uuid.UUID, str]]:
-        """Unresolved matters with a named petitioner, the oldest first (the ones leaders take on)."""
+        """Unresolved matters with a named petitioner, the oldest first (the ones leaders take on); claims
+        only in the township's own hands (accepted, in handling or extended)."""
         stmt = (select(Matter.id, func.min(Person.name)).join(MatterPetitioner, MatterPetitioner.matter_id == Matter.id)
                 .join(Person, Person.id == MatterPetitioner.person_id)
                 .where(Matter.resolution != Resolution.RESOLVED.value, Matter.closed_on.is_(None),
@@ -155,7 +163,7 @@ class _Loader:
                 .group_by(Matter.id, Matter.registered_on, Matter.number).order_by(Matter.registered_on, Matter.number)
                 .offset(skip).limit(count))
         if claim_only:
-            stmt = stmt.where(Matter.matter_type == MatterType.CLAIM.value)
+            stmt = stmt.where(Matter.matter_type == MatterType.CLAIM.value, Matter.state.in_(IN_HAND))
         return [(mid, name) for mid, name in self.uow.session.execute(stmt)]
 
     # -- 领导包案 ----------------------------------------------------------------------------------
@@ -166,7 +174,8 @@ class _Loader:
             assigned = max(t - timedelta(days=rng.randint(40, 150)), registered + timedelta(days=1))
             leader = self.cast.leaders[n % len(self.cast.leaders)]
             # the third package is past its target date: the leader page shows it red
-            target = assigned + timedelta(days=rng.randint(20, 30) if n == 2 else rng.randint(90, 150))
+            target = (assigned + timedelta(days=rng.randint(20, 30)) if n == 2
+                      else max(assigned + timedelta(days=rng.randint(90, 150)), t + timedelta(days=rng.randint(10, 60))))
             ownership = co.assign_case(self.on(assigned, leader, 9), matter, co.NewOwnership(
                 leader.user_id, f"经办人{rng.choice(self.cast.handlers).display_name}、包村干部{self.name()}",
                 "定期约谈信访人，协调责任单位限期拿出解决方案，逐项落实。", target))
@@ -219,7 +228,7 @@ class _Loader:
         risk = rng.choices([r for r, _ in RISK_MIX], [w for _, w in RISK_MIX])[0]
         cid = sc.add_conflict(self.on(found, self.clerk()), round_id, sc.NewConflict(
             found, f"{self.name()}、{self.name()}", kind, risk, f"{vname}{rng.choice(RESPONSIBLE)}", vid,
-            f"{vname}村民{summary}。", MEASURES, found + timedelta(days=rng.choice((15, 30, 30, 45)))))
+            f"{vname}村民{summary}。", rng.choice(MEASURES), found + timedelta(days=rng.choice((15, 30, 30, 45)))))
         ops += self.progress_of(cid, found, end, 0.35)
 
     def progress_of(self, cid: uuid.UUID, start: date, end: date, resolve: float) -> list[tuple[date, int, Callable[[], None]]]:
