@@ -5,7 +5,9 @@ petitioners, contacts and every matter's road with its dates — from ``random.R
 then *carries the plan out through the services* (register_contact, open_matter, perform), in
 chronological order, a few hundred contacts per unit of work. The services decide first vs repeat,
 number everything and enforce the statutory road, so the demo cannot contain what a clerk could not
-have typed. Same seed and same today give the same data (row UUIDs aside).
+have typed. Same seed and same today give the same data (row UUIDs aside). The planning of visits
+and roads is shared with bench/generate.py (app/services/demo_plan.py); leaders' work follows the
+contacts and matters (app/services/demo_leader.py).
 """
 
 from __future__ import annotations
