@@ -35,20 +35,18 @@ AHEAD_WEEKS = 4  # published ahead (the last one still unpublished)
 SCREENING_MONTHS = 6
 OWNED_CASES = 5
 KEY_PERSONS = 6
-# kind, subject code for turning it into a matter, what it is about
+# kind, subject code for turning it into a matter, what it is about, how it is being settled
 CONFLICT_KINDS = (
-    ("宅基地纠纷", "0302", "因宅基地界址不清发生争执，双方多次到村委会反映"),
-    ("土地承包纠纷", "0301", "因承包地调整和流转费用分配产生矛盾"),
-    ("邻里纠纷", "0107", "因排水沟堵塞、建房滴水等琐事长期不和"),
-    ("劳资纠纷", "0201", "务工人员反映包工头拖欠工资，情绪激动"),
-    ("婚姻家庭纠纷", "0803", "夫妻因赡养老人和财产分割问题争吵不断"),
-    ("征地补偿纠纷", "0401", "对征地补偿款在家庭成员间的分配有异议"),
-    ("山林权属纠纷", "0404", "两组村民对一处山林的权属各执一词"),
+    ("宅基地纠纷", "0302", "因宅基地界址不清发生争执，双方多次到村委会反映", "核实权属资料，现场丈量界址，召开村民代表会议公开协商。"),
+    ("土地承包纠纷", "0301", "因承包地调整和流转费用分配产生矛盾", "调取承包合同和确权资料，请农经站参与调处。"),
+    ("邻里纠纷", "0107", "因排水沟堵塞、建房滴水等琐事长期不和", "组织双方当面调解，释法明理，约定一周内回访。"),
+    ("劳资纠纷", "0201", "务工人员反映包工头拖欠工资，情绪激动", "联系用工单位和劳动保障所，督促限期结清欠款。"),
+    ("婚姻家庭纠纷", "0803", "夫妻因赡养老人和财产分割问题争吵不断", "请妇联和村调委会上门调解，做好双方思想工作。"),
+    ("征地补偿纠纷", "0401", "对征地补偿款在家庭成员间的分配有异议", "公开补偿款发放明细，请司法所释法，组织家庭协商。"),
+    ("山林权属纠纷", "0404", "两组村民对一处山林的权属各执一词", "查阅林权证和历史档案，请林业站现场勘界。"),
 )
 RESPONSIBLE = ("村调委会主任", "综治中心", "司法所", "包村干部")
 RISK_MIX = ((Risk.HIGH, 2), (Risk.MEDIUM, 4), (Risk.LOW, 5))
-MEASURES = ("组织双方当面调解，释法明理，约定一周内回访。", "请司法所、村调委会联合调处，逐户走访做工作。",
-            "核实权属资料，召开村民代表会议公开协商。", "联系用工单位和劳动保障所，督促限期结清欠款。")
 IN_HAND = (MatterState.ACCEPTED.value, MatterState.IN_HANDLING.value, MatterState.EXTENDED.value)
 
 
@@ -223,12 +221,12 @@ class _Loader:
     def new_conflict(self, round_id: uuid.UUID, found: date, end: date,
                      ops: list[tuple[date, int, Callable[[], None]]]) -> None:
         rng = self.rng
-        kind, _code, summary = rng.choice(CONFLICT_KINDS)
+        kind, _code, summary, measures = rng.choice(CONFLICT_KINDS)
         vid, vname = rng.choice(self.cast.villages)
         risk = rng.choices([r for r, _ in RISK_MIX], [w for _, w in RISK_MIX])[0]
         cid = sc.add_conflict(self.on(found, self.clerk()), round_id, sc.NewConflict(
             found, f"{self.name()}、{self.name()}", kind, risk, f"{vname}{rng.choice(RESPONSIBLE)}", vid,
-            f"{vname}村民{summary}。", rng.choice(MEASURES), found + timedelta(days=rng.choice((15, 30, 30, 45)))))
+            f"{vname}村民{summary}。", measures, found + timedelta(days=rng.choice((15, 30, 30, 45)))))
         ops += self.progress_of(cid, found, end, 0.35)
 
     def progress_of(self, cid: uuid.UUID, start: date, end: date, resolve: float) -> list[tuple[date, int, Callable[[], None]]]:
@@ -250,7 +248,7 @@ class _Loader:
                                                   ScreenedConflict.parties)).first()
         if live is None:
             return
-        code = next(c for k, c, _s in CONFLICT_KINDS if k == live.kind)
+        code = next(c for k, c, _s, _m in CONFLICT_KINDS if k == live.kind)
         sc.convert_to_matter(self.on(day, self.clerk(), 16), live.id, title=f"{live.parties}{live.kind}",
                              subject_code=code, matter_type=MatterType.CLAIM)
 
