@@ -72,22 +72,19 @@ from app.domain.deadlines import (  # noqa: E402
 from app.domain.enums import (  # noqa: E402
     PERSON_TAGS,
     Channel,
-    DeliveryMethod,
     DocumentKind,
     MatterSource,
     MatterState,
     MatterType,
-    ReplyResult,
     Role,
-    Satisfaction,
     SkipLevel,
 )
-from app.domain.identity import Gender  # noqa: E402
 from app.domain.names import name_initials, name_pinyin, normalize_name  # noqa: E402
 from app.domain.phones import normalize_phone  # noqa: E402
 from app.domain.workflow import Action  # noqa: E402
 from app.errors import IllegalTransition  # noqa: E402
-from app.services import audit, demo_content as tx, demo_names as nm  # noqa: E402
+from app.services import audit, demo_content as tx, demo_names as nm, demo_plan as dp  # noqa: E402
+from app.services.demo_plan import DECIDE, HANDLE, pick  # noqa: E402
 from app.services.context import UnitOfWork, system_clock  # noqa: E402
 from app.services.documents import document_prefix  # noqa: E402
 from app.services.matters import dates_of  # noqa: E402
@@ -111,7 +108,6 @@ OTHER_DIVISIONS = ("330102", "330105", "330108", "330110", "330122", "330182", "
 LOCAL_ID_SHARE = 0.85
 TABLES = ("person", "person_phone", "person_tag", "contact", "contact_person", "matter",
           "matter_petitioner", "matter_event", "matter_deadline", "document", "number_series")
-DECIDE, HANDLE = "D", "H"
 _HANDED_ON = frozenset({"object", "decline", "route_legal", "forward", "assign"})
 
 # Column order of every row tuple below; checked against the ORM tables at start-up.
@@ -227,18 +223,6 @@ class FastRandom(random.Random):
         return [population[bisect.bisect(cum_weights, self.random() * cum_weights[-1], 0, last)]]
 
 
-_TABLES: dict[int, tuple[list[Any], list[float]]] = {}
-
-
-def _pick(rng: random.Random, table: tuple[tuple[Any, float], ...]) -> Any:
-    """One key of a ((key, weight), ...) table."""
-    found = _TABLES.get(id(table))
-    if found is None:
-        found = _TABLES[id(table)] = ([k for k, _ in table], list(accumulate(w for _, w in table)))
-    keys, cum = found
-    return keys[bisect.bisect(cum, rng.random() * cum[-1], 0, len(keys) - 1)]
-
-
 _JSON_STR: dict[str, str] = {}
 
 
@@ -278,14 +262,14 @@ class Matter:
         "docs", "updated", "state", "decision", "decided_on", "decision_reason", "legal_channel",
         "referred_to", "no_notice_reason", "accepted_on", "extension_days", "extension_reason", "replied_on",
         "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
-        "review_requested_on", "review_decided_on", "rereview_requested_on", "rereview_decided_on",
-        "concluded_on", "reopened_on", "responsible_unit_id", "handler_id", "hearing_days", "repeats",
+        "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
+        "rereview_decided_on", "concluded_on", "reopened_on", "responsible_unit_id", "handler_id", "hearing_days", "repeats",
     )
 
     def __init__(self) -> None:
         for key in ("decision", "decided_on", "legal_channel", "accepted_on", "extension_days", "replied_on",
                     "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
-                    "review_requested_on", "review_decided_on", "rereview_requested_on",
+                    "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
                     "rereview_decided_on", "concluded_on", "reopened_on", "responsible_unit_id",
                     "handler_id", "assigned_due_on", "skip"):
             setattr(self, key, None)
@@ -320,6 +304,8 @@ class Plan:
         self.surnames = tuple(s for s, _ in nm.SURNAMES[:40])
         self.village_weights = list(accumulate(rng.uniform(0.4, 2.0) for _ in cfg["villages"]))
         self.leaders = cfg["leaders"]
+        self.township = dp.Office(cfg["county"], cfg["township"], [name for _, name in cfg["villages"]], cfg["units"],
+                                  cfg["handlers"])
         self.keep_steps = False  # --verify replays the steps through the services
         # The calendar's deadline() is pure: memoise it (a few thousand distinct calls answer millions).
         cal = self.cal
@@ -342,24 +328,9 @@ class Plan:
             w = self._working[d] = self.cal.is_working_day(d)
         return w
 
-    def day_weight(self, d: date, frac: float) -> float:
-        wd = d.weekday()
-        if self.working(d):
-            factor = _WEEKDAY[wd] if wd < 5 else 1.0
-        else:
-            factor = _WEEKDAY[wd] if wd >= 5 else 0.15
-        return _MONTH[d.month - 1] * factor * (1.08 - 0.16 * frac)
-
     def time_of(self, day: date, channel: Channel) -> int:
         rng = self.rng
-        if channel is Channel.VISIT:
-            minute = rng.randint(510, 705) if rng.random() < 0.65 else rng.randint(840, 1035)
-        elif channel is Channel.ONLINE:
-            minute = rng.randint(420, 1410)
-        elif channel is Channel.LETTER:
-            minute = rng.randint(540, 990)
-        else:
-            minute = rng.randint(480, 1050)
+        minute = dp.minute_of_day(rng, channel)
         if day == self.today:
             cap = self.now.hour * 60 + self.now.minute - 1
             if minute > cap:
@@ -372,7 +343,7 @@ class Plan:
         last = self.today if self.now.hour >= 9 else self.today - ONE_DAY
         days = [self.first_day + timedelta(days=i) for i in range(1, (last - self.first_day).days + 1)]
         self.days = days
-        cum = list(accumulate(self.day_weight(d, i / len(days)) for i, d in enumerate(days)))
+        cum = list(accumulate(dp.day_weight(d, i / len(days), self.working(d)) for i, d in enumerate(days)))
         assigned = max(1, round(self.n_matters * ASSIGNED_DOWN_SHARE)) if self.n_matters >= 10 else 0
         opened = self.n_matters - assigned
         picked = sorted(rng.choices(range(len(days)), cum_weights=cum, k=opened))
@@ -389,7 +360,7 @@ class Plan:
             m = Matter()
             m.spec, m.core = spec, core
             m.mtype = rng.choices(_TYPES[spec.code][0], _TYPES[spec.code][1])[0]
-            m.channel = Channel.VISIT if core else _pick(rng, _CHANNEL_MIX if self.working(day) else _REST_MIX)
+            m.channel = dp.first_channel(rng, core, self.working(day))
             m.collective = m.channel is Channel.VISIT and not core and rng.random() < spec.collective
             m.anonymous = (not core and not m.collective and m.channel in (Channel.LETTER, Channel.ONLINE)
                            and rng.random() < (0.25 if m.mtype is MatterType.ACCUSATION else 0.02))
@@ -403,7 +374,7 @@ class Plan:
             m.clerk = rng.randrange(len(cfg["receptionists"]))
             m.handler = rng.randrange(len(cfg["handlers"]))
             if m.channel is Channel.VISIT and not m.collective and rng.random() < 0.006:
-                m.skip = _pick(rng, tx.SKIP_WEIGHTS)
+                m.skip = pick(rng, tx.SKIP_WEIGHTS)
             self.matters.append(m)
         span = max(1, (self.today - self.first_day).days - 120)
         for i in range(assigned):
@@ -503,20 +474,8 @@ class Plan:
         p.phones = list(dict.fromkeys(normalize_phone(x) for x in nm.phones(rng, age)))
         p.village = m.village
         p.address = nm.address(rng, cfg["villages"][m.village][1])
-        code = m.spec.code
-        tags: list[str] = []
-        if m.core:
-            tags = ["信访老户"] + (["重点人员"] if rng.random() < 0.7 else [])
-        elif rng.random() < (0.3 if code in ("0801", "0804", "0602", "0201") else 0.04):
-            tags.append("困难群众")
-        if code == "0802" or (gender is Gender.MALE and age > 40 and rng.random() < 0.02):
-            tags.append("退役军人")
-        if rng.random() < 0.02:
-            tags.append("残疾人")
-        if age > 65 and rng.random() < 0.02:
-            tags.append("老党员")
+        tags, p.officer = dp.person_tags(rng, core=m.core, subject=m.spec.code, gender=gender, age=age)
         p.tags = sorted(set(tags), key=lambda t: (t not in PERSON_TAGS, t))
-        p.officer = rng.choice(nm.FOLLOW_UP_OFFICERS) if {"信访老户", "重点人员", "困难群众"} & set(tags) else ""
         p.notes = "长期上访，需重点关注。" if m.core else ""
         p.subjects = set()
         p.reusable = m.source == MatterSource.CONTACT.value
@@ -543,13 +502,8 @@ class Plan:
             m.title = tx.title_for(m.topic, m.mtype)
             content = tx.compose_content(rng, content_t, m.mtype, m.slots)
             if m.skip is not None:
-                content = self.skip_content(m, m.registered_on, m.skip) + content
+                content = dp.skip_content(county, m.registered_on, m.skip, m.topic) + content
             m.content = content
-
-    def skip_content(self, m: Matter, day: date, skip: SkipLevel) -> str:
-        county = self.cfg["county"]
-        place = f"{county}信访局" if skip is SkipLevel.COUNTY else tx.SKIP_PLACES[skip]
-        return f"据{county}信访局通报，信访人于{day.month}月{day.day}日赴{place}上访，反映{m.topic}问题。"
 
     # --- pass 4: every contact ------------------------------------------------------------------
     def plan_contacts(self) -> None:
@@ -594,47 +548,25 @@ class Plan:
         self.contacts.sort(key=lambda c: (c[0], c[1]))
 
     def repeat_contact(self, m: Matter, day: date, serial: int) -> tuple[Any, ...]:
-        rng = self.rng
-        channel = _pick(rng, _CORE_MIX if m.core else _CHANNEL_MIX if self.working(day) else _REST_MIX)
-        reps = tuple(m.persons[:1] + [p for p in m.persons[1:] if rng.random() < 0.7])
-        skip = None
-        if channel is Channel.VISIT and rng.random() < (0.35 if m.core else 0.03):
-            skip = _pick(rng, tx.SKIP_WEIGHTS)
-        threat = m.core and rng.random() < 0.05
-        if skip is not None:
-            content = self.skip_content(m, day, skip) + "镇里已派专人接回并做好稳控和化解工作。"
-        else:
-            content = tx.REPEAT_OPENERS[channel.value] + m.topic + rng.choice(tx.REPEAT_TAILS)
-            if threat:
-                content += tx.THREAT_TAIL
-            if len(content) < 40 or rng.random() < 0.3:
-                content += tx.fill(rng.choice(tx.BACKGROUND), m.slots)
-        return self.contact(m, self.time_of(day, channel), serial, True, channel, reps, content, skip, threat)
+        visit = dp.repeat_visit(self.rng, core=m.core, working=self.working(day), petitioners=m.persons,
+                                topic=m.topic, slots=m.slots, county=self.cfg["county"], day=day)
+        return self.contact(m, self.time_of(day, visit.channel), serial, True, visit.channel,
+                            visit.representatives, visit.content, visit.skip, visit.threat)
 
     def contact(self, m: Matter, minute: int, serial: int, repeat: bool, channel: Channel,
                 reps: tuple[Person, ...], content: str, skip: SkipLevel | None,
                 threat: bool = False) -> tuple[Any, ...]:
         rng = self.rng
-        if m.collective and channel is Channel.VISIT:
-            headcount = int(rng.triangular(5, 60, 12))
-        elif channel is Channel.VISIT:
-            headcount = rng.choices((1, 2, 3), (85, 12, 3))[0]
-        elif channel is Channel.LETTER and rng.random() < 0.04:
-            headcount = rng.randint(3, 30)  # 联名信
-        else:
-            headcount = 1
-        headcount = max(headcount, len(reps))
-        leader = ""
-        day = self.times.date_of(minute)
-        if channel is Channel.VISIT and skip is None and rng.random() < (0.3 if day.weekday() == 2 else 0.03):
-            leader = rng.choice(self.leaders)
+        headcount = dp.headcount(rng, channel, m.collective, len(reps))
+        leader = dp.receiving_leader(rng, channel, skip, self.times.date_of(minute), self.leaders)
         clerk = m.clerk if not repeat else rng.randrange(len(self.cfg["receptionists"]))
         return (minute, serial, m, repeat, channel, reps, headcount, skip, leader, clerk, threat, content)
 
     # --- pass 5: roads ----------------------------------------------------------------------------
     def plan_roads(self) -> None:
         for m in self.matters:
-            road = Road(self, m)
+            road = Road(self.rng, self.cal, self.working, self.township, m, m.registered_on,
+                        m.persons[0].name[0] if m.persons else None)
             if m.source == MatterSource.ASSIGNED_DOWN.value:
                 road.assigned_down()
             else:
@@ -776,6 +708,9 @@ class Plan:
         if action is A.DECIDE_REVIEW:
             m.review_decided_on = on
             return {"outcome": params[0]}
+        if action is A.DELIVER_REVIEW:
+            m.review_delivered_on = on
+            return {}
         if action is A.REQUEST_REREVIEW:
             m.rereview_requested_on = on
             return {"body": params[0]}
@@ -785,7 +720,7 @@ class Plan:
             m.hearing_days = hearing
             return {"outcome": outcome, "hearing_days": hearing}
         if action is A.CONCLUDE:
-            start, days = ((m.review_decided_on, REREVIEW_WINDOW_DAYS) if m.review_decided_on
+            start, days = ((m.review_delivered_on, REREVIEW_WINDOW_DAYS) if m.review_decided_on
                            else (m.reply_delivered_on, REVIEW_WINDOW_DAYS))
             window = self.cal.deadline(start, days, DayUnit.CALENDAR) if start else None
             workflow.check_window_passed(window, on)
@@ -800,210 +735,26 @@ class Plan:
         raise AssertionError(action)
 
 
-class Road:
-    """One matter's steps with their dates (the demo's roads, app/services/demo.py ``_Road``)."""
-
-    def __init__(self, plan: Plan, m: Matter) -> None:
-        self.p, self.m, self.rng, self.cal = plan, m, plan.rng, plan.cal
-        self.at = m.registered_on
-        self.steps: list[tuple[date, Action, str, tuple[Any, ...]]] = []
-
-    def workday(self, d: date) -> date:
-        while not self.p.working(d):
-            d += ONE_DAY
-        return d
-
-    def on(self, day: date, action: Action, role: str, *params: Any) -> date:
-        day = max(day, self.at)
-        self.steps.append((day, action, role, params))
-        self.at = day
-        return day
-
-    def go(self, days: int, action: Action, role: str, *params: Any, shift: bool = True) -> date:
-        day = self.at + timedelta(days=days)
-        return self.on(self.workday(day) if shift else day, action, role, *params)
-
-    # -- step parameters --------------------------------------------------------------------------
-    def unit_name(self) -> str:
-        code = self.m.spec.code
-        return tx.UNIT_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].unit
-
-    def dispatch(self, days: int) -> None:
-        cfg = self.p.cfg
-        self.go(days, Action.DISPATCH, HANDLE, cfg["units"].get(self.unit_name()), cfg["handlers"][self.m.handler])
-
-    def reply_at(self, day: date | None = None, days: int = 0) -> None:
-        rng, m = self.rng, self.m
-        result = _pick(rng, tx.REPLY_WEIGHTS[m.mtype])
-        if m.core:
-            result = rng.choice((ReplyResult.NOT_SUPPORT, ReplyResult.EXPLAIN))
-        text = tx.fill(rng.choice(tx.REPLIES[result]), m.slots | {"unit": self.unit_name()})
-        if day is None:
-            self.go(days, Action.REPLY, HANDLE, result, text)
-        else:
-            self.on(day, Action.REPLY, HANDLE, result, text)
-
-    def deliver(self, days: int) -> date:
-        method = _pick(self.rng, ((DeliveryMethod.DIRECT, 60), (DeliveryMethod.POST, 25),
-                                  (DeliveryMethod.ELECTRONIC, 10), (DeliveryMethod.LEFT, 5)))
-        return self.go(days, Action.DELIVER_REPLY, HANDLE, method, self.m.persons[0].name[0])
-
-    def evaluate(self, days: int, satisfaction: Satisfaction) -> None:
-        method = self.rng.choice(("当面", "当面", "电话", "网上"))
-        self.go(days, Action.EVALUATE, HANDLE, satisfaction, method)
-
-    def window_end(self, start: date) -> date:
-        return self.cal.deadline(start, 30, DayUnit.CALENDAR)
-
-    # -- roads --------------------------------------------------------------------------------------
-    def natural(self) -> None:
-        rng, m = self.rng, self.m
-        if m.core:
-            self.core()
-            return
-        delay = rng.choice((0, 1, 1, 2)) if m.simplified else rng.choices(
-            (0, 1, 2, 3, 4, 5, 6, 8, 10, 13), (20, 22, 18, 12, 8, 6, 4, 4, 3, 3))[0]
-        if rng.random() < 0.02:
-            delay = rng.randint(16, 24)  # decided late: shows in 及时受理率
-        if m.anonymous:
-            kind = "assign" if rng.random() < 0.6 else "forward"
-        else:
-            roll, legal = rng.random(), m.spec.route_legal
-            forward = 0.25 if (m.mtype is MatterType.ACCUSATION and m.spec.code.startswith("11")) else 0.05
-            kind = ("route" if roll < legal else "forward" if roll < legal + forward
-                    else "assign" if roll < legal + forward + 0.04
-                    else "decline" if roll < legal + forward + 0.09 else "accept")
-        self.decide(kind, delay)
-        if kind == "accept":
-            self.handle()
-        if rng.random() < 0.02:
-            self.maybe_reopen()
-
-    def decide(self, kind: str, delay: int, *, report: bool = True) -> None:
-        m, cfg, rng = self.m, self.p.cfg, self.rng
-        code, county = m.spec.code, cfg["county"]
-        if kind == "accept":
-            self.go(delay, Action.ACCEPT, DECIDE, m.simplified)
-        elif kind == "decline":
-            self.go(delay, Action.DECLINE, DECIDE, tx.fill(rng.choice(tx.DECLINE_REASONS), m.slots))
-        elif kind == "route":
-            channel, body = tx.LEGAL_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].legal
-            self.go(delay, Action.ROUTE_LEGAL, DECIDE, channel, county + body)
-        elif kind == "forward":
-            to = county + (tx.FORWARD_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].forward_to)
-            if m.mtype is MatterType.ACCUSATION and code.startswith("11"):
-                to = f"{county}纪委监委"
-            self.go(delay, Action.FORWARD, DECIDE, to)
-        elif kind == "assign":
-            village = cfg["villages"][m.village][1]
-            to = (f"{village}{'居' if village.endswith('社区') else '村'}民委员会" if rng.random() < 0.4
-                  else f"{cfg['township']}{self.unit_name()}")
-            self.go(delay, Action.ASSIGN, DECIDE, to)
-            if report:
-                summary = tx.fill(rng.choice(tx.REPORT_SUMMARIES), {"to": to})
-                self.go(rng.randint(10, 40), Action.RECEIVE_REPORT, HANDLE, summary)
-
-    def handle(self, *, reopened: bool = False) -> None:
-        rng, m = self.rng, self.m
-        accepted = self.at
-        if rng.random() < 0.8:
-            self.dispatch(rng.randint(0, 3))
-        roll = rng.random()
-        if m.simplified:
-            after = rng.randint(3, 12)
-        elif roll < 0.07 and not reopened:
-            days, reason = rng.choice((15, 20, 30, 30)), rng.choice(tx.EXTENSION_REASONS)
-            self.on(self.workday(accepted + timedelta(days=rng.randint(36, 50))), Action.EXTEND, HANDLE,
-                    days, reason)
-            after = rng.randint(62, 58 + days)
-        elif roll < 0.10:
-            after = rng.randint(61, 80)  # replied late, without an extension
-        elif roll < 0.106:
-            return  # stuck: nobody replied — overdue, and in time a 积案
-        else:
-            after = int(rng.triangular(6, 58, 28))
-        self.reply_at(self.workday(accepted + timedelta(days=after)))
-        self.finish()
-
-    def finish(self, satisfaction: Satisfaction | None = None, review: float | None = None) -> None:
-        rng, m = self.rng, self.m
-        if not m.persons:
-            return
-        delivered = self.deliver(rng.choice((0, 1, 1, 2, 3, 5)))
-        rated = satisfaction is not None or rng.random() < (0.88 if m.mtype is MatterType.CLAIM else 0.35)
-        if rated:
-            satisfaction = satisfaction or _pick(rng, ((Satisfaction.SATISFIED, 80), (Satisfaction.BASICALLY, 14),
-                                                       (Satisfaction.DISSATISFIED, 6)))
-            self.evaluate(rng.randint(0, 10), satisfaction)
-        if review is None:
-            review = 0.55 if satisfaction is Satisfaction.DISSATISFIED else 0.004
-        county = self.p.cfg["county"]
-        if rng.random() < review:
-            if rng.random() < 0.4:
-                self.go(rng.randint(0, 4), Action.CLOSE, HANDLE)
-            self.on(self.workday(delivered + timedelta(days=rng.randint(5, 20))), Action.REQUEST_REVIEW, HANDLE,
-                    f"{county}人民政府")
-            decided = self.go(rng.randint(15, 28), Action.DECIDE_REVIEW, HANDLE, rng.choice(tx.REVIEW_OUTCOMES))
-            if rng.random() < (0.8 if m.core else 0.4):
-                self.go(rng.randint(5, 18), Action.REQUEST_REREVIEW, HANDLE, "市人民政府")
-                self.go(rng.randint(18, 28), Action.DECIDE_REREVIEW, HANDLE, rng.choice(tx.REREVIEW_OUTCOMES),
-                        rng.choice((0, 0, 0, 5, 10)))
-            else:
-                self.on(self.window_end(decided) + timedelta(days=rng.randint(1, 20)), Action.CONCLUDE, HANDLE)
-            return
-        if rng.random() < (0.92 if rated else 0.97):
-            self.go(rng.randint(0, 7), Action.CLOSE, HANDLE)
-            if rng.random() < 0.1:
-                self.on(self.window_end(delivered) + timedelta(days=rng.randint(1, 30)), Action.CONCLUDE, HANDLE)
-
-    def maybe_reopen(self) -> None:
-        if not self.steps or self.steps[-1][1] not in (Action.CLOSE, Action.CONCLUDE, Action.DECLINE,
-                                                        Action.ROUTE_LEGAL, Action.DECIDE_REREVIEW):
-            return
-        facts = tx.fill(self.rng.choice(tx.NEW_FACTS), self.m.slots)
-        self.go(self.rng.randint(60, 400), Action.REOPEN, DECIDE, facts)
-        self.go(self.rng.randint(1, 5), Action.ACCEPT, DECIDE, self.m.simplified)
-        self.handle(reopened=True)
-
-    def core(self) -> None:
-        """A long-term petitioner's matter: handled, not supported, appealed to the end."""
-        rng, m = self.rng, self.m
-        roll = rng.random()
-        if roll < 0.15:
-            self.decide("route" if m.spec.route_legal > 0.1 else "decline", rng.randint(1, 5))
-            return
-        self.go(rng.randint(1, 5), Action.ACCEPT, DECIDE, False)
-        self.dispatch(rng.randint(0, 3))
-        if roll < 0.3:
-            self.go(40, Action.EXTEND, HANDLE, 30, tx.EXTENSION_REASONS[1])
-            self.reply_at(days=rng.randint(25, 45))
-        else:
-            self.reply_at(days=rng.randint(30, 55))
-        self.finish(Satisfaction.DISSATISFIED, review=0.9)
+class Road(dp.Road):
+    """The shared roads (app/services/demo_plan.py) and the generator's own 上级交办件."""
 
     def assigned_down(self) -> None:
         """上级交办件: a few objected to within 5 working days; the rest accepted, handled, answered."""
         rng, m = self.rng, self.m
-        if m.n % 33 == 0:
+        if m.n % 33 == 0:  # type: ignore[attr-defined]
             self.go(2, Action.OBJECT, DECIDE, tx.fill(tx.OBJECTION_REASON, m.slots), shift=False)
             return
         self.go(rng.randint(1, 3), Action.ACCEPT, DECIDE, False)
-        self.dispatch(rng.randint(0, 2))
-        span = (m.assigned_due_on - self.at).days
-        self.reply_at(days=int(span * rng.uniform(0.4, 0.85)))
+        self.step(rng.randint(0, 2), Action.DISPATCH, HANDLE)
+        span = (m.assigned_due_on - self.at).days  # type: ignore[attr-defined]
+        self.step(int(span * rng.uniform(0.4, 0.85)), Action.REPLY, HANDLE)
         self.finish()
 
 
 _REOPEN_CLEARS = ("decision", "decided_on", "accepted_on", "extension_days", "replied_on",
                   "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
-                  "review_requested_on", "review_decided_on", "rereview_requested_on",
+                  "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
                   "rereview_decided_on", "concluded_on", "legal_channel")
-_MONTH = (1.25, 0.8, 1.15, 1.1, 1.0, 0.95, 0.9, 0.9, 0.95, 0.85, 1.05, 1.2)
-_WEEKDAY = (1.35, 1.15, 1.2, 1.0, 0.9, 0.22, 0.12)
-_CHANNEL_MIX = ((Channel.VISIT, 45), (Channel.LETTER, 20), (Channel.PHONE, 20), (Channel.ONLINE, 13),
-                (Channel.FAX, 2))
-_REST_MIX = ((Channel.VISIT, 15), (Channel.PHONE, 30), (Channel.ONLINE, 52), (Channel.FAX, 3))
-_CORE_MIX = ((Channel.VISIT, 70), (Channel.PHONE, 15), (Channel.LETTER, 10), (Channel.ONLINE, 5))
 _TYPES = {s.code: ([t for t, _ in s.types], [w for _, w in s.types]) for s in tx.SUBJECTS}
 
 

@@ -72,7 +72,8 @@ def _figures_json(f: LeaderWorkFigures) -> dict[str, object]:
         "reception_resolution": asdict(f.reception_resolution),
         "screened": {k.value: v for k, v in f.screened.items()},
         "screened_settled": asdict(f.screened_settled), "village_receptions": f.village_receptions,
-        "sensitive_skip_level": f.sensitive_skip_level.json()}
+        "sensitive_skip_level": f.sensitive_skip_level.json(), "cases": asdict(f.cases),
+        "key_persons": asdict(f.key_persons)}
 
 
 def cmd_screening_ledger(args: argparse.Namespace) -> int:

@@ -21,8 +21,9 @@ from app.domain.permissions import Permission
 from app.excel.common import replace_atomically, temporary_beside
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.statistics.compare import count_change
-from app.statistics.figures import SECTION_LABELS, SINGLE_LABELS, Count, Figures
+from app.statistics.compare import change, count_change
+from app.statistics.figures import SECTION_LABELS, SINGLE_LABELS, Count, Figures, Ratio
+from app.statistics.leader_report import COUNT_LINES, RATE_LINES, LeaderWorkReport
 from app.statistics.periods import PeriodKind
 from app.statistics.rates import RATE_LABELS, SatisfactionVariant
 from app.statistics.report import Report
@@ -215,13 +216,11 @@ def _by_type_and_unit(book: Workbook, report: Report) -> None:
     _count_rows(ws, lines, HEADER_ROWS + 1)
 
 
-def _rate_cells(f: Figures, rate) -> list[object]:  # type: ignore[no-untyped-def]
-    r = f.rates[rate]
+def _ratio_cells(r: Ratio) -> list[object]:
     return [r.numerator, r.denominator, r.display()]
 
 
-def _rates(book: Workbook, report: Report) -> None:
-    ws = _sheet(book, "办理质量", report, [18] + [9] * 9 + [12, 12, 40])
+def _rate_header(ws: Worksheet) -> None:
     top = HEADER_ROWS - 1
     _head(ws, top, 1, "指标", rows=2)
     for g, group in enumerate(("本期", "上年同期", "上期")):
@@ -231,19 +230,30 @@ def _rates(book: Workbook, report: Report) -> None:
     _head(ws, top, 11, "同比", rows=2)
     _head(ws, top, 12, "环比", rows=2)
     _head(ws, top, 13, "口径", rows=2)
-    notes = _rate_notes(report.figures)
-    row = HEADER_ROWS + 1
-    for rate in report.figures.rates:
-        cells = [RATE_LABELS[rate]] + _rate_cells(report.figures, rate) + _rate_cells(report.yoy, rate)
-        cells += _rate_cells(report.pop, rate)
-        now = report.figures.rates[rate].value
-        for other in (report.yoy, report.pop):
-            before = other.rates[rate].value
-            cells.append("—" if now is None or before is None else f"{(now - before) * 100:+.1f}个百分点")
-        cells.append(notes.get(rate.value, ""))
+
+
+def _rate_rows(ws: Worksheet, rows: Sequence[tuple[str, tuple[Ratio, Ratio, Ratio], str]], start: int) -> int:
+    """One line per rate: (label, (this period, a year earlier, the period before), definition)."""
+    row = start
+    for label, (now, yoy, pop), note in rows:
+        cells: list[object] = [label] + _ratio_cells(now) + _ratio_cells(yoy) + _ratio_cells(pop)
+        for other in (yoy, pop):
+            cells.append("—" if now.value is None or other.value is None
+                         else f"{(now.value - other.value) * 100:+.1f}个百分点")
+        cells.append(note)
         for i, value in enumerate(cells):
             _put(ws, row, 1 + i, value, align=_LEFT if i in (0, 12) else _CENTER)
         row += 1
+    return row
+
+
+def _rates(book: Workbook, report: Report) -> None:
+    ws = _sheet(book, "办理质量", report, [18] + [9] * 9 + [12, 12, 40])
+    _rate_header(ws)
+    notes = _rate_notes(report.figures)
+    f, y, p = report.figures, report.yoy, report.pop
+    row = _rate_rows(ws, [(RATE_LABELS[rate], (f.rates[rate], y.rates[rate], p.rates[rate]), notes.get(rate.value, ""))
+                          for rate in f.rates], HEADER_ROWS + 1)
     avg = [report.figures.average_days, report.yoy.average_days, report.pop.average_days]
     cells = ["平均办理天数"]
     for a in avg:
@@ -266,6 +276,41 @@ def _rate_notes(f: Figures) -> dict[str, str]:
         "closure": "本期应办结（期限届满）或本期办结的已受理事项中已办结的",
         "resolution": "本期应办结或本期化解的已受理事项中已化解的",
     }
+
+
+def _leader_counts(book: Workbook, report: Report, work: LeaderWorkReport) -> None:
+    ws = _sheet(book, "领导接访与维稳", report, [24, 7, 10, 10, 10, 10, 10, 10, 10, 36])
+    top = HEADER_ROWS - 1
+    _head(ws, top, 1, "项目", rows=2)
+    _head(ws, top, 2, "单位", rows=2)
+    _head(ws, top, 3, "本期", rows=2)
+    for g, (group, before) in enumerate((("同比", "上年同期"), ("环比", "上期"))):
+        _head(ws, top, 4 + 3 * g, group, cols=3)
+        for i, sub in enumerate((before, "增减", "增幅")):
+            _head(ws, top + 1, 4 + 3 * g + i, sub)
+    _head(ws, top, 10, "口径", rows=2)
+    row, group = HEADER_ROWS + 1, ""
+    for line in COUNT_LINES:
+        if line.group != group:
+            group = line.group
+            for col in range(1, 11):
+                _put(ws, row, col, group if col == 1 else None, bold=True, fill=_TOTAL_FILL, align=_LEFT)
+            row += 1
+        now = line.value(work.current)
+        y, p = change(now, line.value(work.yoy)), change(now, line.value(work.pop))
+        cells: list[object] = ["　" + line.label, line.unit, now, y.previous, y.change, y.display(),
+                               p.previous, p.change, p.display(), line.note]
+        for i, value in enumerate(cells):
+            _put(ws, row, 1 + i, value, align=_LEFT if i in (0, 9) else _CENTER)
+        row += 1
+    ws.cell(row + 1, 1, "注：领导工作数字每次按截止时的记录计算，不随统计报表报送；增幅“—”表示比较期为 0。")
+
+
+def _leader_rates(book: Workbook, report: Report, work: LeaderWorkReport) -> None:
+    ws = _sheet(book, "领导工作化解率", report, [18] + [9] * 9 + [12, 12, 40])
+    _rate_header(ws)
+    row = _rate_rows(ws, [(r.label, work.rates(r.key), r.note) for r in RATE_LINES], HEADER_ROWS + 1)
+    ws.cell(row + 1, 1, "注：分母为 0 的比率显示为“—”。")
 
 
 def _corrections(book: Workbook, report: Report) -> None:
@@ -301,6 +346,9 @@ def write_report_workbook(report: Report, path: str | Path) -> Path:
     _by_place(book, report)
     _by_type_and_unit(book, report)
     _rates(book, report)
+    if report.leader_work is not None:
+        _leader_counts(book, report, report.leader_work)
+        _leader_rates(book, report, report.leader_work)
     _corrections(book, report)
     book.active = 0
     work = temporary_beside(target)

@@ -5,7 +5,9 @@ petitioners, contacts and every matter's road with its dates — from ``random.R
 then *carries the plan out through the services* (register_contact, open_matter, perform), in
 chronological order, a few hundred contacts per unit of work. The services decide first vs repeat,
 number everything and enforce the statutory road, so the demo cannot contain what a clerk could not
-have typed. Same seed and same today give the same data (row UUIDs aside).
+have typed. Same seed and same today give the same data (row UUIDs aside). The planning of visits
+and roads is shared with bench/generate.py (app/services/demo_plan.py); leaders' work follows the
+contacts and matters (app/services/demo_leader.py).
 """
 
 from __future__ import annotations
@@ -21,33 +23,48 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.domain.calendar import DayUnit, WorkCalendar
+from app.domain.calendar import WorkCalendar
 from app.domain.deadlines import OFFICE_DUTIES
-from app.domain.enums import (Channel, DeliveryMethod, MatterSource, MatterState, MatterType,
-                              ReplyResult, Role, Satisfaction, SkipLevel)
+from app.domain.enums import Channel, MatterSource, MatterState, MatterType, Role, Satisfaction, SkipLevel
 from app.domain.identity import Gender
 from app.domain.permissions import Permission
 from app.errors import Conflict
+from app.domain.workflow import Action
 from app.services import audit, demo_content as tx, demo_names as nm, matter_steps as st, matters, persons
+from app.services import demo_plan as plan
+from app.services.demo_plan import DECIDE, HANDLE, Road, Step
 from app.services.contacts import NewContact, register_contact
+from app.services.demo_leader import load_leader_work
 from app.services.context import Actor, UnitOfWork
 from app.services.matters import NewMatter, open_matter
 from app.services.passwords import hash_password
 from app.services.persons import PersonInput
 from app.services.workspace import Workspace
-from db.models import Contact, Matter, MatterDeadline, Office, Person, ResponsibleUnit, UserAccount, Village
+from db.models import (CaseOwnership, Contact, KeyPerson, LeaderReception, Matter, MatterDeadline, Office, Person,
+                       ResponsibleUnit, ScreenedConflict, UserAccount, Village)
 
 BATCH_CONTACTS = 200
 YEARS = 3
-CHANNEL_MIX = ((Channel.VISIT, 45), (Channel.LETTER, 20), (Channel.PHONE, 20), (Channel.ONLINE, 13),
-               (Channel.FAX, 2))
-REST_DAY_MIX = ((Channel.VISIT, 15), (Channel.PHONE, 30), (Channel.ONLINE, 52), (Channel.FAX, 3))
-CORE_MIX = ((Channel.VISIT, 70), (Channel.PHONE, 15), (Channel.LETTER, 10), (Channel.ONLINE, 5))
-MONTH_FACTOR = (1.25, 0.8, 1.15, 1.1, 1.0, 0.95, 0.9, 0.9, 0.95, 0.85, 1.05, 1.2)
-WEEKDAY_FACTOR = (1.35, 1.15, 1.2, 1.0, 0.9, 0.22, 0.12)
-LEADER_DAY = 2  # Wednesday: the published 领导接访日
 ONE_DAY = timedelta(days=1)
-DECIDE, HANDLE = "decide", "handle"
+# What each planned step's params are (app/services/demo_plan.Road), as the step's fields.
+STEP_FIELDS: dict[Action, tuple[type[st.Step], tuple[str, ...]]] = {
+    Action.ACCEPT: (st.Accept, ("simplified",)), Action.DECLINE: (st.Decline, ("reason",)),
+    Action.ROUTE_LEGAL: (st.RouteLegal, ("channel", "body")), Action.FORWARD: (st.Forward, ("to",)),
+    Action.ASSIGN: (st.Assign, ("to",)), Action.RECEIVE_REPORT: (st.ReceiveReport, ("summary",)),
+    Action.OBJECT: (st.Object, ("reason",)), Action.DISPATCH: (st.Dispatch, ("responsible_unit_id", "handler_id")),
+    Action.EXTEND: (st.Extend, ("days", "reason")), Action.REPLY: (st.Reply, ("result", "summary")),
+    Action.DELIVER_REPLY: (st.DeliverReply, ("method", "receiver")),
+    Action.EVALUATE: (st.Evaluate, ("satisfaction", "method")), Action.CLOSE: (st.Close, ()),
+    Action.REQUEST_REVIEW: (st.RequestReview, ("body",)), Action.DECIDE_REVIEW: (st.DecideReview, ("outcome",)),
+    Action.REQUEST_REREVIEW: (st.RequestRereview, ("body",)),
+    Action.DECIDE_REREVIEW: (st.DecideRereview, ("outcome", "hearing_days")), Action.CONCLUDE: (st.Conclude, ()),
+    Action.REOPEN: (st.Reopen, ("new_facts",)),
+}
+
+
+def to_step(on: date, action: Action, params: tuple[Any, ...]) -> st.Step:
+    step, names = STEP_FIELDS[action]
+    return step(on=on, **dict(zip(names, params, strict=True)))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,10 @@ class DemoSummary:
     leader_receptions: int
     assigned_down: int
     cancelled: bool = False
+    reception_records: int = 0  # 领导接访 / 下访 / 约访 held
+    case_ownerships: int = 0
+    screened_conflicts: int = 0  # items found (carried copies not counted again)
+    key_persons: int = 0
 
 
 # --- the plan --------------------------------------------------------------------------------------
@@ -101,7 +122,7 @@ class _Matter:
     simplified: bool = False
     source: MatterSource = MatterSource.CONTACT
     assigned_due: date | None = None
-    steps: list[tuple[date, st.Step, str]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     showcase: str = ""
     uid: uuid.UUID | None = None
 
@@ -149,6 +170,8 @@ class _Planner:
         self.id_numbers: set[str] = set()
         self.surnames = tuple(s for s, _ in nm.SURNAMES[:40])
         self.village_weights = [rng.uniform(0.4, 2.0) for _ in cfg.villages]
+        self.office = plan.Office(cfg.county, cfg.township, [name for _, name, _ in cfg.villages], cfg.units,
+                                  [h.user_id for h in cfg.handlers])
 
     # -- people ----------------------------------------------------------------------------------
     def person(self, village: int, on: date, spec: tx.SubjectSpec, *, core: bool = False) -> _Person:
@@ -162,18 +185,7 @@ class _Planner:
         born = nm.birth_date(rng, self.today)
         age = (self.today - born).days // 365
         id_number = self._id_number(born, gender, rng.random())
-        tags: list[str] = []
-        if core:
-            tags = ["信访老户"] + (["重点人员"] if rng.random() < 0.7 else [])
-        elif rng.random() < (0.3 if spec.code in ("0801", "0804", "0602", "0201") else 0.04):
-            tags.append("困难群众")
-        if spec.code == "0802" or (gender is Gender.MALE and age > 40 and rng.random() < 0.02):
-            tags.append("退役军人")
-        if rng.random() < 0.02:
-            tags.append("残疾人")
-        if age > 65 and rng.random() < 0.02:
-            tags.append("老党员")
-        officer = rng.choice(nm.FOLLOW_UP_OFFICERS) if {"信访老户", "重点人员", "困难群众"} & set(tags) else ""
+        tags, officer = plan.person_tags(rng, core=core, subject=spec.code, gender=gender, age=age)
         vname = self.cfg.villages[village][1]
         data = PersonInput(
             name=name, id_number=id_number, gender=gender, phones=nm.phones(rng, age),
@@ -215,17 +227,9 @@ class _Planner:
         last = self.today if self.cfg.now.time() >= time(9, 0) else self.today - ONE_DAY
         return [start + timedelta(days=i) for i in range(1, (last - start).days + 1)]
 
-    def day_weight(self, d: date, frac: float) -> float:
-        wd = d.weekday()
-        if self.cal.is_working_day(d):
-            factor = WEEKDAY_FACTOR[wd] if wd < 5 else 1.0  # a Saturday 调休 working day
-        else:
-            factor = WEEKDAY_FACTOR[wd] if wd >= 5 else 0.15  # public holiday
-        return MONTH_FACTOR[d.month - 1] * factor * (1.08 - 0.16 * frac)
-
     def plan_contacts(self) -> None:
         rng, days = self.rng, self.days()
-        weights = [self.day_weight(d, i / len(days)) for i, d in enumerate(days)]
+        weights = [plan.day_weight(d, i / len(days), self.cal.is_working_day(d)) for i, d in enumerate(days)]
         picked = sorted(rng.choices(range(len(days)), weights, k=self.n))
         early = int(self.n * 0.55)  # long-term petitioners started in the first half
         core_at = set(rng.sample(range(early), min(early, max(4, self.n // 160))))
@@ -272,7 +276,7 @@ class _Planner:
         spec = self.pick_subject(day, core)
         mtype = rng.choices([t for t, _ in spec.types], [w for _, w in spec.types])[0]
         working = self.cal.is_working_day(day)
-        channel = Channel.VISIT if core else _pick(rng, CHANNEL_MIX if working else REST_DAY_MIX)
+        channel = plan.first_channel(rng, core, working)
         collective = channel is Channel.VISIT and not core and rng.random() < spec.collective
         anonymous = (not core and not collective and channel in (Channel.LETTER, Channel.ONLINE)
                      and rng.random() < (0.25 if mtype is MatterType.ACCUSATION else 0.02))
@@ -307,66 +311,29 @@ class _Planner:
         content = tx.compose_content(rng, content_t, mtype, slots)
         skip = None
         if channel is Channel.VISIT and not collective and rng.random() < 0.006:
-            skip = _pick(rng, tx.SKIP_WEIGHTS)
-            content = self.skip_content(m, day, skip) + content
+            skip = plan.pick(rng, tx.SKIP_WEIGHTS)
+            content = plan.skip_content(cfg.county, day, skip, m.topic) + content
         self.contacts.append(self.contact(m, day, channel, tuple(petitioners), content, False, skip))
         return m
 
     def repeat_contact(self, m: _Matter, day: date) -> _Contact:
-        rng = self.rng
-        working = self.cal.is_working_day(day)
-        channel = _pick(rng, CORE_MIX if m.core else CHANNEL_MIX if working else REST_DAY_MIX)
-        reps = tuple(m.petitioners[:1] + [p for p in m.petitioners[1:] if rng.random() < 0.7])
-        skip = None
-        if channel is Channel.VISIT and rng.random() < (0.35 if m.core else 0.03):
-            skip = _pick(rng, tx.SKIP_WEIGHTS)
-        threat = m.core and rng.random() < 0.05
-        if skip is not None:
-            content = self.skip_content(m, day, skip) + "镇里已派专人接回并做好稳控和化解工作。"
-        else:
-            content = tx.REPEAT_OPENERS[channel.value] + m.topic + rng.choice(tx.REPEAT_TAILS)
-            if threat:
-                content += tx.THREAT_TAIL
-            if len(content) < 40 or rng.random() < 0.3:
-                content += tx.fill(rng.choice(tx.BACKGROUND), m.slots)
-        return self.contact(m, day, channel, reps, content, True, skip, threat)
-
-    def skip_content(self, m: _Matter, day: date, skip: SkipLevel) -> str:
-        place = tx.SKIP_PLACES[skip]
-        if skip is SkipLevel.COUNTY:
-            place = f"{self.cfg.county}信访局"
-        return f"据{self.cfg.county}信访局通报，信访人于{day.month}月{day.day}日赴{place}上访，反映{m.topic}问题。"
+        visit = plan.repeat_visit(self.rng, core=m.core, working=self.cal.is_working_day(day),
+                                  petitioners=m.petitioners, topic=m.topic, slots=m.slots, county=self.cfg.county,
+                                  day=day)
+        return self.contact(m, day, visit.channel, visit.representatives, visit.content, True, visit.skip, visit.threat)
 
     def contact(self, m: _Matter, day: date, channel: Channel, reps: tuple[_Person, ...], content: str,
                 repeat: bool, skip: SkipLevel | None, threat: bool = False) -> _Contact:
         rng = self.rng
-        if m.collective and channel is Channel.VISIT:
-            headcount = int(rng.triangular(5, 60, 12))
-        elif channel is Channel.VISIT:
-            headcount = rng.choices((1, 2, 3), (85, 12, 3))[0]
-        elif channel is Channel.LETTER and rng.random() < 0.04:
-            headcount = rng.randint(3, 30)  # 联名信
-        else:
-            headcount = 1
-        headcount = max(headcount, len(reps))
-        leader = ""
-        if channel is Channel.VISIT and skip is None and rng.random() < (0.3 if day.weekday() == LEADER_DAY else 0.03):
-            leader = rng.choice(self.cfg.leaders)
+        headcount = plan.headcount(rng, channel, m.collective, len(reps))
+        leader = plan.receiving_leader(rng, channel, skip, day, self.cfg.leaders)
         clerk = m.clerk if not repeat else rng.randrange(len(self.cfg.receptionists))
         return _Contact(self.time_of(day, channel), m, channel, reps, headcount, repeat, content, clerk,
                         skip, leader, threat)
 
     def time_of(self, day: date, channel: Channel) -> datetime:
         rng = self.rng
-        if channel is Channel.VISIT:
-            minute = rng.randint(510, 705) if rng.random() < 0.65 else rng.randint(840, 1035)
-        elif channel is Channel.ONLINE:
-            minute = rng.randint(420, 1410)
-        elif channel is Channel.LETTER:
-            minute = rng.randint(540, 990)
-        else:
-            minute = rng.randint(480, 1050)
-        at = datetime.combine(day, time()) + timedelta(minutes=minute)
+        at = datetime.combine(day, time()) + timedelta(minutes=plan.minute_of_day(rng, channel))
         if day == self.today:
             cap = self.cfg.now - timedelta(minutes=1)
             if at > cap:
@@ -394,27 +361,30 @@ class _Planner:
                         clerk=rng.randrange(len(self.cfg.receptionists)),
                         handler=rng.randrange(len(self.cfg.handlers)), source=MatterSource.ASSIGNED_DOWN,
                         assigned_due=day + timedelta(days=45 if i < 2 else rng.choice((30, 45, 60))))
-            road = _Road(self, m)
+            road = self.road(m)
             if i == 0:  # objected to: not within this township's competence
-                reason = tx.fill(tx.OBJECTION_REASON, slots)
-                road.go(2, lambda on: st.Object(on=on, reason=reason), DECIDE, shift=False)
+                road.go(2, Action.OBJECT, DECIDE, tx.fill(tx.OBJECTION_REASON, slots), shift=False)
             elif i == 1:  # still in handling, its result deadline only days away
-                road.go(2, lambda on: st.Accept(on=on), DECIDE, shift=False)
-                road.go(1, road.dispatch, HANDLE, shift=False)
+                road.go(2, Action.ACCEPT, DECIDE, False, shift=False)
+                road.go(1, Action.DISPATCH, HANDLE, *road.params(Action.DISPATCH), shift=False)
             else:
-                road.go(rng.randint(1, 3), lambda on: st.Accept(on=on), DECIDE)
-                road.go(rng.randint(0, 2), road.dispatch, HANDLE)
+                road.go(rng.randint(1, 3), Action.ACCEPT, DECIDE, False)
+                road.step(rng.randint(0, 2), Action.DISPATCH, HANDLE)
                 span = (m.assigned_due - road.at).days  # type: ignore[operator]
-                road.go(int(span * rng.uniform(0.4, 0.85)), road.reply, HANDLE)
+                road.step(int(span * rng.uniform(0.4, 0.85)), Action.REPLY, HANDLE)
                 road.finish()
             m.steps = road.steps
             self.matters.append(m)
 
     # -- roads -----------------------------------------------------------------------------------
+    def road(self, m: _Matter) -> Road:
+        return Road(self.rng, self.cal, self.cal.is_working_day, self.office, m, m.registered,
+                    m.petitioners[0].data.name if m.petitioners else None)
+
     def plan_roads(self) -> None:
         for m in self.matters:
             if m.source is MatterSource.CONTACT:
-                road = _Road(self, m)
+                road = self.road(m)
                 road.natural()
                 m.steps = road.steps
 
@@ -432,221 +402,17 @@ class _Planner:
             m = min(candidates, key=lambda c: (abs((c.registered - ideal).days)
                                                + (0 if c.spec.code in prefer else 20), c.n))
             m.showcase, m.simplified = name, False
-            road = _Road(self, m)
+            road = self.road(m)
             build(road)
             m.steps = road.steps
 
 
-def _pick(rng: random.Random, table: tuple[tuple[Any, float], ...]) -> Any:
-    return rng.choices([k for k, _ in table], [w for _, w in table])[0]
-
-
-Make = Callable[[date], st.Step]
-
-
-class _Road:
-    """Builds one matter's steps with their dates; steps after today are left out when executing."""
-
-    def __init__(self, planner: _Planner, m: _Matter) -> None:
-        self.p, self.m, self.rng, self.cal = planner, m, planner.rng, planner.cal
-        self.at = m.registered
-        self.steps: list[tuple[date, st.Step, str]] = []
-
-    def workday(self, d: date) -> date:
-        while not self.cal.is_working_day(d):
-            d += ONE_DAY
-        return d
-
-    def on(self, day: date, make: Make, role: str) -> date:
-        """A step on ``day`` (never before the previous one)."""
-        day = max(day, self.at)
-        self.steps.append((day, make(day), role))
-        self.at = day
-        return day
-
-    def go(self, days: int, make: Make, role: str, *, shift: bool = True) -> date:
-        """A step ``days`` after the previous one, moved to a working day unless ``shift`` is off."""
-        day = self.at + timedelta(days=days)
-        return self.on(self.workday(day) if shift else day, make, role)
-
-    # -- step factories ---------------------------------------------------------------------------
-    def unit_name(self) -> str:
-        code = self.m.spec.code
-        return tx.UNIT_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].unit
-
-    def dispatch(self, on: date) -> st.Step:
-        cfg = self.p.cfg
-        return st.Dispatch(on=on, responsible_unit_id=cfg.units.get(self.unit_name()),
-                           handler_id=cfg.handlers[self.m.handler].user_id)
-
-    def reply(self, on: date) -> st.Step:
-        result = _pick(self.rng, tx.REPLY_WEIGHTS[self.m.mtype])
-        if self.m.core:
-            result = self.rng.choice((ReplyResult.NOT_SUPPORT, ReplyResult.EXPLAIN))
-        text = tx.fill(self.rng.choice(tx.REPLIES[result]), self.m.slots | {"unit": self.unit_name()})
-        return st.Reply(on=on, result=result, summary=text)
-
-    def deliver(self, on: date) -> st.Step:
-        method = _pick(self.rng, ((DeliveryMethod.DIRECT, 60), (DeliveryMethod.POST, 25),
-                                  (DeliveryMethod.ELECTRONIC, 10), (DeliveryMethod.LEFT, 5)))
-        return st.DeliverReply(on=on, method=method, receiver=self.m.petitioners[0].data.name)
-
-    def evaluate(self, satisfaction: Satisfaction) -> Make:
-        method = self.rng.choice(("当面", "当面", "电话", "网上"))
-        return lambda on: st.Evaluate(on=on, satisfaction=satisfaction, method=method)
-
-    def request_review(self, on: date) -> st.Step:
-        return st.RequestReview(on=on, body=f"{self.p.cfg.county}人民政府")
-
-    def decide_review(self, on: date) -> st.Step:
-        return st.DecideReview(on=on, outcome=self.rng.choice(tx.REVIEW_OUTCOMES))
-
-    def request_rereview(self, on: date) -> st.Step:
-        return st.RequestRereview(on=on, body="市人民政府")
-
-    def decide_rereview(self, on: date) -> st.Step:
-        return st.DecideRereview(on=on, outcome=self.rng.choice(tx.REREVIEW_OUTCOMES),
-                                 hearing_days=self.rng.choice((0, 0, 0, 5, 10)))
-
-    def window_end(self, start: date) -> date:
-        """Last day of the petitioner's 30-day window to ask for (re-)review."""
-        return self.cal.deadline(start, 30, DayUnit.CALENDAR)
-
-    # -- roads ------------------------------------------------------------------------------------
-    def natural(self) -> None:
-        rng, m = self.rng, self.m
-        if m.core:
-            self.core()
-            return
-        delay = rng.choice((0, 1, 1, 2)) if m.simplified else rng.choices(
-            (0, 1, 2, 3, 4, 5, 6, 8, 10, 13), (20, 22, 18, 12, 8, 6, 4, 4, 3, 3))[0]
-        if rng.random() < 0.02:
-            delay = rng.randint(16, 24)  # decided late: shows in 及时受理率
-        if m.anonymous:
-            kind = "assign" if rng.random() < 0.6 else "forward"
-        else:
-            roll, legal = rng.random(), m.spec.route_legal
-            forward = 0.25 if (m.mtype is MatterType.ACCUSATION and m.spec.code.startswith("11")) else 0.05
-            kind = ("route" if roll < legal else "forward" if roll < legal + forward
-                    else "assign" if roll < legal + forward + 0.04
-                    else "decline" if roll < legal + forward + 0.09 else "accept")
-        self.decide(kind, delay)
-        if kind == "accept":
-            self.handle()
-        if rng.random() < 0.02:
-            self.maybe_reopen()
-
-    def decide(self, kind: str, delay: int, *, report: bool = True) -> None:
-        m, cfg, rng = self.m, self.p.cfg, self.rng
-        code, county = m.spec.code, cfg.county
-        if kind == "accept":
-            self.go(delay, lambda on: st.Accept(on=on, simplified=m.simplified), DECIDE)
-        elif kind == "decline":
-            reason = tx.fill(rng.choice(tx.DECLINE_REASONS), m.slots)
-            self.go(delay, lambda on: st.Decline(on=on, reason=reason), DECIDE)
-        elif kind == "route":
-            channel, body = tx.LEGAL_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].legal
-            body = county + body
-            self.go(delay, lambda on: st.RouteLegal(on=on, channel=channel, body=body), DECIDE)
-        elif kind == "forward":
-            to = county + (tx.FORWARD_OVERRIDES.get(code) or tx.OUTCOMES[code[:2]].forward_to)
-            if m.mtype is MatterType.ACCUSATION and code.startswith("11"):
-                to = f"{county}纪委监委"
-            self.go(delay, lambda on: st.Forward(on=on, to=to), DECIDE)
-        elif kind == "assign":
-            village = cfg.villages[m.village][1]
-            to = (f"{village}{'居' if village.endswith('社区') else '村'}民委员会" if rng.random() < 0.4
-                  else f"{cfg.township}{self.unit_name()}")
-            self.go(delay, lambda on: st.Assign(on=on, to=to), DECIDE)
-            if report:
-                summary = tx.fill(rng.choice(tx.REPORT_SUMMARIES), {"to": to})
-                self.go(rng.randint(10, 40), lambda on: st.ReceiveReport(on=on, summary=summary), HANDLE)
-
-    def handle(self, *, reopened: bool = False) -> None:
-        rng, m = self.rng, self.m
-        accepted = self.at
-        if rng.random() < 0.8:
-            self.go(rng.randint(0, 3), self.dispatch, HANDLE)
-        roll = rng.random()
-        if m.simplified:
-            after = rng.randint(3, 12)
-        elif roll < 0.07 and not reopened:
-            days, reason = rng.choice((15, 20, 30, 30)), rng.choice(tx.EXTENSION_REASONS)
-            self.on(self.workday(accepted + timedelta(days=rng.randint(36, 50))),
-                    lambda on: st.Extend(on=on, days=days, reason=reason), HANDLE)
-            after = rng.randint(62, 58 + days)
-        elif roll < 0.10:
-            after = rng.randint(61, 80)  # replied late, without an extension
-        elif roll < 0.106:
-            return  # stuck: nobody replied — overdue, and in time a 积案
-        else:
-            after = int(rng.triangular(6, 58, 28))
-        self.on(self.workday(accepted + timedelta(days=after)), self.reply, HANDLE)
-        self.finish()
-
-    def finish(self, satisfaction: Satisfaction | None = None, review: float | None = None) -> None:
-        """Deliver the reply, perhaps evaluate, then close, or go through review and re-review."""
-        rng, m = self.rng, self.m
-        if not m.petitioners:
-            return
-        delivered = self.go(rng.choice((0, 1, 1, 2, 3, 5)), self.deliver, HANDLE)
-        rated = satisfaction is not None or rng.random() < (0.88 if m.mtype is MatterType.CLAIM else 0.35)
-        if rated:
-            satisfaction = satisfaction or _pick(rng, ((Satisfaction.SATISFIED, 80), (Satisfaction.BASICALLY, 14),
-                                                       (Satisfaction.DISSATISFIED, 6)))
-            self.go(rng.randint(0, 10), self.evaluate(satisfaction), HANDLE)
-        if review is None:
-            review = 0.55 if satisfaction is Satisfaction.DISSATISFIED else 0.004
-        if rng.random() < review:
-            if rng.random() < 0.4:
-                self.go(rng.randint(0, 4), lambda on: st.Close(on=on), HANDLE)
-            self.on(self.workday(delivered + timedelta(days=rng.randint(5, 20))), self.request_review, HANDLE)
-            self.go(rng.randint(15, 28), self.decide_review, HANDLE)
-            if rng.random() < (0.8 if m.core else 0.4):
-                self.go(rng.randint(5, 18), self.request_rereview, HANDLE)
-                self.go(rng.randint(18, 28), self.decide_rereview, HANDLE)
-            else:
-                # The window runs from the petitioner's receipt of the review decision (a fixed delay:
-                # no draw, so the rest of the demo stays as it was).
-                received = self.go(3, lambda on: st.DeliverReview(on=on), HANDLE)
-                self.on(self.window_end(received) + timedelta(days=rng.randint(1, 20)),
-                        lambda on: st.Conclude(on=on), HANDLE)
-            return
-        if rng.random() < (0.92 if rated else 0.97):
-            self.go(rng.randint(0, 7), lambda on: st.Close(on=on), HANDLE)
-            if rng.random() < 0.1:
-                self.on(self.window_end(delivered) + timedelta(days=rng.randint(1, 30)),
-                        lambda on: st.Conclude(on=on), HANDLE)
-
-    def maybe_reopen(self) -> None:
-        if not self.steps or not isinstance(self.steps[-1][1], (st.Close, st.Conclude, st.Decline,
-                                                                st.RouteLegal, st.DecideRereview)):
-            return
-        facts = tx.fill(self.rng.choice(tx.NEW_FACTS), self.m.slots)
-        self.go(self.rng.randint(60, 400), lambda on: st.Reopen(on=on, new_facts=facts), DECIDE)
-        self.go(self.rng.randint(1, 5), lambda on: st.Accept(on=on), DECIDE)
-        self.handle(reopened=True)
-
-    def core(self) -> None:
-        """A long-term petitioner's matter: handled, not supported, appealed to the end."""
-        rng, m = self.rng, self.m
-        roll = rng.random()
-        if roll < 0.15:
-            self.decide("route" if m.spec.route_legal > 0.1 else "decline", rng.randint(1, 5))
-            return
-        self.go(rng.randint(1, 5), lambda on: st.Accept(on=on), DECIDE)
-        self.go(rng.randint(0, 3), self.dispatch, HANDLE)
-        if roll < 0.3:
-            self.go(40, lambda on: st.Extend(on=on, days=30, reason=tx.EXTENSION_REASONS[1]), HANDLE)
-            self.go(rng.randint(25, 45), self.reply, HANDLE)
-        else:
-            self.go(rng.randint(30, 55), self.reply, HANDLE)
-        self.finish(Satisfaction.DISSATISFIED, review=0.9)
-
-
 # --- showcases: the states and clocks every demo must show at today ---------------------------
 
-Build = Callable[[_Road], None]
+Build = Callable[[Road], None]
+D, H = DECIDE, HANDLE
+SATISFIED, BASICALLY, DISSATISFIED = Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED
+Part = tuple[int, Action | Satisfaction, str]  # days before today, the step (a satisfaction: evaluate), role
 
 
 def _showcases(p: _Planner, t: date) -> list[tuple[str, date, date, Build, tuple[str, ...]]]:
@@ -655,29 +421,18 @@ def _showcases(p: _Planner, t: date) -> list[tuple[str, date, date, Build, tuple
     def d(n: int) -> date:
         return t - timedelta(days=n)
 
-    def chain(*parts: tuple[int, Callable[[_Road], Make], str]) -> Build:
-        def build(road: _Road) -> None:
-            for back, factory, role in parts:
-                road.on(d(back), factory(road), role)
+    def chain(*parts: Part) -> Build:
+        def build(road: Road) -> None:
+            for back, what, role in parts:
+                if isinstance(what, Satisfaction):
+                    road.on(d(back), Action.EVALUATE, role, *road.evaluation(what))
+                elif what is Action.ACCEPT:
+                    road.on(d(back), what, role, False)
+                elif what is Action.EXTEND:
+                    road.on(d(back), what, role, 30, tx.EXTENSION_REASONS[0])
+                else:
+                    road.step_on(d(back), what, role)
         return build
-
-    def accept(r: _Road) -> Make:
-        return lambda on: st.Accept(on=on)
-
-    def close(r: _Road) -> Make:
-        return lambda on: st.Close(on=on)
-
-    def extend(r: _Road) -> Make:
-        return lambda on: st.Extend(on=on, days=30, reason=tx.EXTENSION_REASONS[0])
-
-    def happy(r: _Road) -> Make:
-        return r.evaluate(Satisfaction.SATISFIED)
-
-    def basically(r: _Road) -> Make:
-        return r.evaluate(Satisfaction.BASICALLY)
-
-    def unhappy(r: _Road) -> Make:
-        return r.evaluate(Satisfaction.DISSATISFIED)
 
     def due_between(lo: int, hi: int) -> int:
         """Days before today to accept so that the reply deadline (office rule) is in [t+lo, t+hi]."""
@@ -686,19 +441,17 @@ def _showcases(p: _Planner, t: date) -> list[tuple[str, date, date, Build, tuple
                 return back
         return 60 - lo
 
-    def reopened(r: _Road) -> None:
+    def reopened(r: Road) -> None:
         r.decide("decline", 3)
-        r.on(d(40), lambda on: st.Reopen(on=on, new_facts=tx.fill(tx.NEW_FACTS[0], r.m.slots)), DECIDE)
-        r.on(d(38), lambda on: st.Accept(on=on), DECIDE)
-        r.on(d(37), r.dispatch, HANDLE)
+        r.on(d(40), Action.REOPEN, DECIDE, tx.fill(tx.NEW_FACTS[0], r.m.slots))
+        r.on(d(38), Action.ACCEPT, DECIDE, False)
+        r.step_on(d(37), Action.DISPATCH, HANDLE)
 
-    D, H = DECIDE, HANDLE
-    dispatch, reply, deliver = _Road.dispatch, _Road.reply, _Road.deliver
-    review, decide_review = _Road.request_review, _Road.decide_review
-    rereview, decide_rereview = _Road.request_rereview, _Road.decide_rereview
-
-    def m(f: Callable[[_Road, date], st.Step]) -> Callable[[_Road], Make]:
-        return lambda r: (lambda on: f(r, on))
+    A = Action
+    accept, dispatch, reply, deliver, close, extend = A.ACCEPT, A.DISPATCH, A.REPLY, A.DELIVER_REPLY, A.CLOSE, A.EXTEND
+    review, decide_review = A.REQUEST_REVIEW, A.DECIDE_REVIEW
+    rereview, decide_rereview = A.REQUEST_REREVIEW, A.DECIDE_REREVIEW
+    happy, basically, unhappy = SATISFIED, BASICALLY, DISSATISFIED
 
     due3, due7, late = due_between(1, 3), due_between(4, 7), due_between(-25, -10)
     legal = ("0501", "0503", "0502", "0504", "0203", "0205")
@@ -706,28 +459,28 @@ def _showcases(p: _Planner, t: date) -> list[tuple[str, date, date, Build, tuple
         ("registered_overdue", d(25), d(18), lambda r: None, ()),
         ("registered_fresh", d(1), t, lambda r: None, ()),
         ("accepted", d(5), d(3), chain((3, accept, D)), ()),
-        ("due_within_3", d(due3 + 3), d(due3), chain((due3, accept, D), (due3 - 1, m(dispatch), H)), ()),
-        ("due_within_7", d(due7 + 3), d(due7), chain((due7, accept, D), (due7 - 1, m(dispatch), H)), ()),
-        ("overdue_handling", d(late + 3), d(late), chain((late, accept, D), (late - 2, m(dispatch), H)), ()),
-        ("extended", d(73), d(70), chain((70, accept, D), (69, m(dispatch), H), (20, extend, H)), ()),
-        ("replied", d(43), d(40), chain((40, accept, D), (39, m(dispatch), H), (6, m(reply), H),
-                                        (4, m(deliver), H)), ()),
-        ("evaluated", d(53), d(50), chain((50, accept, D), (49, m(dispatch), H), (12, m(reply), H),
-                                          (10, m(deliver), H), (8, happy, H)), ()),
-        ("closed", d(63), d(60), chain((60, accept, D), (59, m(dispatch), H), (25, m(reply), H),
-                                       (22, m(deliver), H), (20, basically, H), (18, close, H)), ()),
-        ("under_review", d(83), d(80), chain((80, accept, D), (79, m(dispatch), H), (38, m(reply), H),
-                                             (35, m(deliver), H), (33, unhappy, H), (12, m(review), H)), ()),
-        ("reviewed", d(123), d(120), chain((120, accept, D), (118, m(dispatch), H), (75, m(reply), H),
-                                           (72, m(deliver), H), (70, unhappy, H), (50, m(review), H),
-                                           (10, m(decide_review), H)), ()),
-        ("under_rereview", d(133), d(130), chain((130, accept, D), (128, m(dispatch), H), (83, m(reply), H),
-                                                 (80, m(deliver), H), (78, unhappy, H), (60, m(review), H),
-                                                 (32, m(decide_review), H), (8, m(rereview), H)), ()),
-        ("concluded", d(253), d(250), chain((250, accept, D), (248, m(dispatch), H), (200, m(reply), H),
-                                            (197, m(deliver), H), (195, unhappy, H), (180, m(review), H),
-                                            (155, m(decide_review), H), (140, m(rereview), H),
-                                            (115, m(decide_rereview), H)), ()),
+        ("due_within_3", d(due3 + 3), d(due3), chain((due3, accept, D), (due3 - 1, dispatch, H)), ()),
+        ("due_within_7", d(due7 + 3), d(due7), chain((due7, accept, D), (due7 - 1, dispatch, H)), ()),
+        ("overdue_handling", d(late + 3), d(late), chain((late, accept, D), (late - 2, dispatch, H)), ()),
+        ("extended", d(73), d(70), chain((70, accept, D), (69, dispatch, H), (20, extend, H)), ()),
+        ("replied", d(43), d(40), chain((40, accept, D), (39, dispatch, H), (6, reply, H),
+                                        (4, deliver, H)), ()),
+        ("evaluated", d(53), d(50), chain((50, accept, D), (49, dispatch, H), (12, reply, H),
+                                          (10, deliver, H), (8, happy, H)), ()),
+        ("closed", d(63), d(60), chain((60, accept, D), (59, dispatch, H), (25, reply, H),
+                                       (22, deliver, H), (20, basically, H), (18, close, H)), ()),
+        ("under_review", d(83), d(80), chain((80, accept, D), (79, dispatch, H), (38, reply, H),
+                                             (35, deliver, H), (33, unhappy, H), (12, review, H)), ()),
+        ("reviewed", d(123), d(120), chain((120, accept, D), (118, dispatch, H), (75, reply, H),
+                                           (72, deliver, H), (70, unhappy, H), (50, review, H),
+                                           (10, decide_review, H)), ()),
+        ("under_rereview", d(133), d(130), chain((130, accept, D), (128, dispatch, H), (83, reply, H),
+                                                 (80, deliver, H), (78, unhappy, H), (60, review, H),
+                                                 (32, decide_review, H), (8, rereview, H)), ()),
+        ("concluded", d(253), d(250), chain((250, accept, D), (248, dispatch, H), (200, reply, H),
+                                            (197, deliver, H), (195, unhappy, H), (180, review, H),
+                                            (155, decide_review, H), (140, rereview, H),
+                                            (115, decide_rereview, H)), ()),
         ("declined", d(100), d(3), lambda r: r.decide("decline", 2), ()),
         ("routed", d(150), d(3), lambda r: r.decide("route", 3), legal),
         ("forwarded", d(60), d(3), lambda r: r.decide("forward", 2), ()),
@@ -783,11 +536,12 @@ class _Runner:
         ))
         m.uid = matter.id
 
-    def step(self, m: _Matter, step: st.Step, role: str) -> None:
+    def step(self, m: _Matter, step: Step) -> None:
+        on, action, role, params = step
         pool = self.cfg.receptionists if role == DECIDE else self.cfg.handlers
         actor = pool[m.clerk % len(pool)] if role == DECIDE else pool[m.handler]
         assert m.uid is not None
-        matters.perform(self.as_(actor), m.uid, step)
+        matters.perform(self.as_(actor), m.uid, to_step(on, action, params))
 
 
 Op = tuple[tuple[Any, ...], Callable[[_Runner], None], bool]
@@ -803,10 +557,10 @@ def _operations(plan: _Planner) -> list[Op]:
         if m.source is MatterSource.ASSIGNED_DOWN:
             at = datetime.combine(m.registered, time(10, 30))
             ops.append(((m.registered, 0, at, -1 - m.n), lambda r, m=m: r.assigned_down(m), False))
-        for k, (on, step, role) in enumerate(m.steps):
-            if on > today:
+        for k, step in enumerate(m.steps):
+            if step[0] > today:
                 break
-            ops.append(((on, 1, m.n, k), lambda r, m=m, s=step, role=role: r.step(m, s, role), False))
+            ops.append(((step[0], 1, m.n, k), lambda r, m=m, s=step: r.step(m, s), False))
     ops.sort(key=lambda op: op[0])
     return ops
 
@@ -916,6 +670,8 @@ def load_demo(workspace: Workspace, actor: Actor, *, seed: int = 2026, contacts:
         done += sum(1 for op in batch if op[2])
         if progress is not None:
             progress(done, contacts)
+    if not stopped:
+        load_leader_work(workspace, actor, seed)
     return summarize(workspace, actor, cancelled=stopped)
 
 
@@ -953,4 +709,9 @@ def summarize(workspace: Workspace, actor: Actor, *, cancelled: bool = False) ->
             assigned_down=count(Matter, Matter.office_id == office,
                                 Matter.source == MatterSource.ASSIGNED_DOWN.value),
             cancelled=cancelled,
+            reception_records=count(LeaderReception, LeaderReception.office_id == office),
+            case_ownerships=count(CaseOwnership, CaseOwnership.office_id == office),
+            screened_conflicts=count(ScreenedConflict, ScreenedConflict.office_id == office,
+                                     ScreenedConflict.carried_from_id.is_(None)),
+            key_persons=count(KeyPerson, KeyPerson.office_id == office, KeyPerson.removed_on.is_(None)),
         )

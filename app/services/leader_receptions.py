@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.domain.leader_work import ReceptionKind
 from app.domain.permissions import Permission
@@ -19,13 +19,14 @@ from app.domain.text import clean_content, clean_line
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.services.matters import load_matter
+from app.services.matters import find_by_number, load_matter
 from app.services.work_records import leader_account, not_future, user_names, village, village_names
 from db.models import (
     Contact,
     LeaderReception,
     LeaderReceptionContact,
     LeaderReceptionMatter,
+    Matter,
     ReceptionSchedule,
 )
 
@@ -169,37 +170,159 @@ class ReceptionInfo:
     note: str
 
 
+@dataclass(frozen=True)
+class _Checked:
+    leader_id: uuid.UUID
+    leader: str
+    village_id: uuid.UUID | None
+    place: str
+    persons: str
+    note: str
+
+
+def _check(uow: UnitOfWork, kind: ReceptionKind, data: NewReception | ReceptionEdit) -> _Checked:
+    """The rules a record meets both when it is made and when it is edited."""
+    leader = leader_account(uow, data.leader_id, label="接访领导")
+    not_future(uow, data.held_on, field="held_on", label="接访日期")
+    place_village = village(uow, data.village_id, required=kind is ReceptionKind.VILLAGE_VISIT,
+                            label="下访村（社区）")
+    persons = clean_line(data.persons, field="persons", label="接谈对象", max_length=400,
+                         required=kind is ReceptionKind.APPOINTMENT)
+    if not 0 <= data.headcount <= 10_000:
+        raise ValidationError("headcount", "接谈人数：须在 0–10000 之间", field="headcount")
+    return _Checked(leader.id, leader.display_name, place_village.id if place_village else None,
+                    clean_line(data.place, field="place", label="地点", max_length=100, required=False), persons,
+                    clean_content(data.note, field="note", label="接访情况", required=False))
+
+
 def record_reception(uow: UnitOfWork, data: NewReception) -> uuid.UUID:
     """Record a reception, 下访 or 约访. A reception picks up by itself the contacts registered that day
     as received by this leader; the matters of every linked contact are linked too."""
     uow.actor.require(Permission.RECORD_STABILITY_WORK)
-    leader = leader_account(uow, data.leader_id, label="接访领导")
-    not_future(uow, data.held_on, field="held_on", label="接访日期")
-    place_village = village(uow, data.village_id, required=data.kind is ReceptionKind.VILLAGE_VISIT,
-                            label="下访村（社区）")
-    persons = clean_line(data.persons, field="persons", label="接谈对象", max_length=400,
-                         required=data.kind is ReceptionKind.APPOINTMENT)
-    if not 0 <= data.headcount <= 10_000:
-        raise ValidationError("headcount", "接谈人数：须在 0–10000 之间", field="headcount")
-    contacts = _contacts_for(uow, data, leader.display_name)
-    matter_ids = list(dict.fromkeys([*(load_matter(uow, m).id for m in data.matter_ids),
-                                     *(c.matter_id for c in contacts if c.matter_id is not None)]))
+    checked = _check(uow, data.kind, data)
+    contacts = _contacts_for(uow, data, checked.leader)
+    matter_ids = _matters_for(uow, data.matter_ids, contacts)
     row = LeaderReception(
         id=uuid.uuid4(), office_id=uow.office_id, kind=data.kind.value, held_on=data.held_on,
-        leader_id=leader.id, schedule_id=_slot_of(uow, leader.id, data.held_on),
-        place=clean_line(data.place, field="place", label="地点", max_length=100, required=False),
-        village_id=place_village.id if place_village else None, persons=persons,
-        headcount=data.headcount or sum(c.headcount for c in contacts),
-        note=clean_content(data.note, field="note", label="接访情况", required=False))
+        leader_id=checked.leader_id, schedule_id=_slot_of(uow, checked.leader_id, data.held_on),
+        place=checked.place, village_id=checked.village_id, persons=checked.persons,
+        headcount=data.headcount or sum(c.headcount for c in contacts), note=checked.note)
     uow.session.add(row)
-    uow.session.add_all([LeaderReceptionContact(office_id=uow.office_id, reception_id=row.id, contact_id=c.id)
-                         for c in contacts])
-    uow.session.add_all([LeaderReceptionMatter(office_id=uow.office_id, reception_id=row.id, matter_id=m)
-                         for m in matter_ids])
+    _link(uow, row.id, [c.id for c in contacts], matter_ids)
     audit.record(uow, "create", "leader_reception", row.id, after={
-        "kind": data.kind.value, "held_on": data.held_on, "leader": leader.display_name,
+        "kind": data.kind.value, "held_on": data.held_on, "leader": checked.leader,
         "contacts": [c.id for c in contacts], "matters": matter_ids})
     return row.id
+
+
+@dataclass(frozen=True)
+class ReceptionEdit:
+    """A saved record as corrected: the kind stays; the links are the full lists wanted (by number)."""
+
+    held_on: date
+    leader_id: uuid.UUID
+    place: str = ""
+    village_id: uuid.UUID | None = None
+    persons: str = ""
+    headcount: int = 0  # 0: the linked contacts' 人次
+    note: str = ""
+    contact_numbers: tuple[str, ...] = ()
+    matter_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceptionDetail:
+    """A record as the edit form shows it."""
+
+    id: uuid.UUID
+    kind: ReceptionKind
+    held_on: date
+    leader_id: uuid.UUID
+    place: str
+    village_id: uuid.UUID | None
+    persons: str
+    headcount: int
+    note: str
+    contact_numbers: tuple[str, ...]
+    matter_numbers: tuple[str, ...]
+
+
+def reception_detail(uow: UnitOfWork, reception_id: uuid.UUID) -> ReceptionDetail:
+    uow.actor.require(Permission.READ)
+    row = _reception(uow, reception_id)
+    contacts, matters = _linked_numbers(uow, row.id)
+    return ReceptionDetail(row.id, ReceptionKind(row.kind), row.held_on, row.leader_id, row.place, row.village_id,
+                           row.persons, row.headcount, row.note, contacts, matters)
+
+
+def edit_reception(uow: UnitOfWork, reception_id: uuid.UUID, data: ReceptionEdit) -> tuple[str, ...]:
+    """Correct a saved record (leader, day, place, persons, links, note); the audit trail keeps the
+    changed fields before and after. Returns the names of the changed fields."""
+    uow.actor.require(Permission.RECORD_STABILITY_WORK)
+    row = _reception(uow, reception_id)
+    kind = ReceptionKind(row.kind)
+    checked = _check(uow, kind, data)
+    contacts = [_contact_by_number(uow, n) for n in dict.fromkeys(n.strip() for n in data.contact_numbers if n.strip())]
+    chosen = tuple(find_by_number(uow, n).id for n in dict.fromkeys(
+        n.strip() for n in data.matter_numbers if n.strip()))
+    matter_ids = _matters_for(uow, chosen, contacts)
+    before_links = _linked_numbers(uow, row.id)
+    before = {"held_on": row.held_on, "leader": user_names(uow, [row.leader_id]).get(row.leader_id, ""),
+              "place": row.place, "village_id": row.village_id, "persons": row.persons,
+              "headcount": row.headcount, "note": row.note, "contacts": before_links[0], "matters": before_links[1]}
+    row.held_on, row.leader_id, row.place = data.held_on, checked.leader_id, checked.place
+    row.village_id, row.persons, row.note = checked.village_id, checked.persons, checked.note
+    row.headcount = data.headcount or sum(c.headcount for c in contacts)
+    row.schedule_id = _slot_of(uow, checked.leader_id, data.held_on)
+    uow.session.execute(delete(LeaderReceptionContact).where(LeaderReceptionContact.reception_id == row.id))
+    uow.session.execute(delete(LeaderReceptionMatter).where(LeaderReceptionMatter.reception_id == row.id))
+    _link(uow, row.id, [c.id for c in contacts], matter_ids)
+    uow.session.flush()
+    after_links = _linked_numbers(uow, row.id)
+    after = {"held_on": row.held_on, "leader": checked.leader, "place": row.place, "village_id": row.village_id,
+             "persons": row.persons, "headcount": row.headcount, "note": row.note, "contacts": after_links[0],
+             "matters": after_links[1]}
+    changed = tuple(k for k in after if before[k] != after[k])
+    if changed:
+        audit.record(uow, "update", "leader_reception", row.id, before={k: before[k] for k in changed},
+                     after={k: after[k] for k in changed})
+    return changed
+
+
+def _reception(uow: UnitOfWork, reception_id: uuid.UUID) -> LeaderReception:
+    row = uow.session.get(LeaderReception, reception_id)
+    if row is None or row.office_id != uow.office_id:
+        raise NotFound("leader_reception", "接访记录：不存在", field="reception_id")
+    return row
+
+
+def _contact_by_number(uow: UnitOfWork, number: str) -> Contact:
+    found = uow.session.scalar(select(Contact).where(Contact.office_id == uow.office_id, Contact.number == number))
+    if found is None:
+        raise NotFound("contact", f"关联来访：登记编号“{number}”不存在", field="contact_numbers")
+    return found
+
+
+def _matters_for(uow: UnitOfWork, chosen: tuple[uuid.UUID, ...], contacts: list[Contact]) -> list[uuid.UUID]:
+    return list(dict.fromkeys([*(load_matter(uow, m).id for m in chosen),
+                               *(c.matter_id for c in contacts if c.matter_id is not None)]))
+
+
+def _link(uow: UnitOfWork, reception_id: uuid.UUID, contact_ids: list[uuid.UUID], matter_ids: list[uuid.UUID]) -> None:
+    uow.session.add_all([LeaderReceptionContact(office_id=uow.office_id, reception_id=reception_id, contact_id=c)
+                         for c in contact_ids])
+    uow.session.add_all([LeaderReceptionMatter(office_id=uow.office_id, reception_id=reception_id, matter_id=m)
+                         for m in matter_ids])
+
+
+def _linked_numbers(uow: UnitOfWork, reception_id: uuid.UUID) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    contacts = uow.session.scalars(select(Contact.number).join(
+        LeaderReceptionContact, LeaderReceptionContact.contact_id == Contact.id)
+        .where(LeaderReceptionContact.reception_id == reception_id).order_by(Contact.number))
+    matters = uow.session.scalars(select(Matter.number).join(
+        LeaderReceptionMatter, LeaderReceptionMatter.matter_id == Matter.id)
+        .where(LeaderReceptionMatter.reception_id == reception_id).order_by(Matter.number))
+    return tuple(contacts), tuple(matters)
 
 
 def _contacts_for(uow: UnitOfWork, data: NewReception, leader_name: str) -> list[Contact]:

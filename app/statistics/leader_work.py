@@ -8,6 +8,11 @@ Definitions (docs/leader-work.md):
 - 排查: items first found in the period (carried copies are not counted again), per risk level; of
   those, how many were resolved or turned into a matter by the cut-off.
 - 敏感节点越级访: skip-level contacts whose contact day lies inside a sensitive period.
+- 领导包案: packages assigned / settled in the period; open (neither settled nor handed over) and past
+  their target date at the period's last day; 包案化解率: packages not handed over by then and not settled
+  before the period, numerator = settled by the cut-off.
+- 重点人员: on the list at the period's last day, newly listed and follow-up contacts in the period,
+  and those whose follow-up was overdue at the period's last day.
 - 积案化解率 is the existing rate ``Rate.BACKLOG_RESOLUTION`` of ``compute_figures``.
 """
 
@@ -15,9 +20,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from app.domain.enums import Resolution
 from app.domain.leader_work import ConflictStatus, ReceptionKind, Risk
@@ -27,7 +33,10 @@ from app.statistics.compute import scope
 from app.statistics.figures import Count, Ratio
 from app.statistics.periods import Period, Window
 from db.models import (
+    CaseOwnership,
     Contact,
+    KeyPerson,
+    KeyPersonContact,
     LeaderReception,
     LeaderReceptionMatter,
     Matter,
@@ -35,6 +44,25 @@ from db.models import (
     SensitivePeriod,
     VillageReception,
 )
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """领导包案 in the period and its state at the period's last day."""
+
+    assigned: int = 0
+    settled: int = 0
+    open: int = 0
+    overdue: int = 0  # open and past the target date
+    resolution: Ratio = Ratio()  # 包案化解率
+
+
+@dataclass(frozen=True)
+class KeyPersonFigures:
+    listed: int = 0  # on the list at the period's last day
+    new: int = 0  # listed in the period
+    follow_ups: int = 0  # contacts logged in the period
+    overdue: int = 0  # follow-up overdue at the period's last day
 
 
 @dataclass(frozen=True)
@@ -47,6 +75,8 @@ class LeaderWorkFigures:
     screened_settled: Ratio  # of those, resolved or turned into a matter by the cut-off
     village_receptions: int
     sensitive_skip_level: Count  # skip-level contacts during sensitive periods
+    cases: CaseFigures = CaseFigures()
+    key_persons: KeyPersonFigures = KeyPersonFigures()
 
 
 def leader_work_figures(uow: UnitOfWork, period: Period, *, office_ids: tuple[uuid.UUID, ...] = (),
@@ -86,7 +116,46 @@ def leader_work_figures(uow: UnitOfWork, period: Period, *, office_ids: tuple[uu
         receptions={k: int(kinds.get(k.value, 0)) for k in ReceptionKind},
         reception_resolution=Ratio(int(reception_matters[1]), int(reception_matters[0])),
         screened={r: int(risks.get(r.value, 0)) for r in Risk}, screened_settled=settled,
-        village_receptions=int(villages), sensitive_skip_level=Count(int(skip[0]), int(skip[1])))
+        village_receptions=int(villages), sensitive_skip_level=Count(int(skip[0]), int(skip[1])),
+        cases=_case_figures(uow, offices, period, window), key_persons=_key_person_figures(uow, offices, period, window))
+
+
+def _case_figures(uow: UnitOfWork, offices: tuple[uuid.UUID, ...], period: Period, window: Window) -> CaseFigures:
+    last = window.upper
+    o = CaseOwnership
+    mine = and_(o.office_id.in_(offices), o.assigned_on <= last)
+    kept = or_(o.ended_on.is_(None), o.ended_on > last)  # not handed over to another leader by then
+    unsettled = or_(o.settled_on.is_(None), o.settled_on > last)
+    live = and_(kept, or_(o.settled_on.is_(None), o.settled_on >= period.start))
+    settled_by_cutoff = and_(o.settled_on.is_not(None), o.settled_on <= window.through)
+    row = uow.session.execute(select(
+        func.count().filter(o.assigned_on >= period.start),
+        func.count().filter(o.settled_on >= period.start, o.settled_on <= last),
+        func.count().filter(kept, unsettled),
+        func.count().filter(kept, unsettled, o.target_on < last),
+        func.count().filter(live),
+        func.count().filter(live, settled_by_cutoff)).where(mine)).one()
+    return CaseFigures(int(row[0]), int(row[1]), int(row[2]), int(row[3]), Ratio(int(row[5]), int(row[4])))
+
+
+def _key_person_figures(uow: UnitOfWork, offices: tuple[uuid.UUID, ...], period: Period,
+                        window: Window) -> KeyPersonFigures:
+    last = window.upper
+    k = KeyPerson
+    on_list = list(uow.session.execute(select(k.id, k.listed_on, k.follow_up_days).where(
+        k.office_id.in_(offices), k.listed_on <= last, or_(k.removed_on.is_(None), k.removed_on > last))))
+    latest = dict(uow.session.execute(
+        select(KeyPersonContact.key_person_id, func.max(KeyPersonContact.contacted_on))
+        .where(KeyPersonContact.office_id.in_(offices), KeyPersonContact.contacted_on <= last)
+        .group_by(KeyPersonContact.key_person_id)).all())
+    overdue = sum(1 for id_, listed_on, days in on_list
+                  if (latest.get(id_) or listed_on) + timedelta(days=days) < last)
+    follow_ups = uow.session.scalar(select(func.count()).where(
+        KeyPersonContact.office_id.in_(offices), KeyPersonContact.contacted_on >= period.start,
+        KeyPersonContact.contacted_on <= last)) or 0
+    new = uow.session.scalar(select(func.count()).where(
+        k.office_id.in_(offices), k.listed_on >= period.start, k.listed_on <= last)) or 0
+    return KeyPersonFigures(len(on_list), int(new), int(follow_ups), overdue)
 
 
 def _settled_screening(uow: UnitOfWork, found: ColumnElement[bool], offices: tuple[uuid.UUID, ...],

@@ -21,7 +21,9 @@ from app.statistics.compare import count_change, rate_change
 from app.statistics.compute import compute_many, scope
 from app.statistics.figures import RATE_ORDER, SECTIONS, SINGLES, Count, Figures, period_json
 from app.statistics.filters import ContactFilter, contact_select
+from app.statistics.leader_report import LeaderWorkReport, build_leader_work, leader_work_json
 from app.statistics.periods import Period, month
+from app.statistics.rates import Rate
 from app.statistics.sql import month_key
 from db.models import Contact, Office
 
@@ -43,6 +45,7 @@ class Report:
     pop: Figures  # preceding period of the same type (环比)
     submission: submissions.SubmissionInfo | None
     corrections_in_period: tuple[submissions.CorrectionInfo, ...] = ()  # recorded during the period
+    leader_work: LeaderWorkReport | None = None  # always live, never part of a submission
 
     @property
     def period(self) -> Period:
@@ -80,7 +83,10 @@ def build_report(uow: UnitOfWork, period: Period, *, office_ids: tuple[uuid.UUID
             uow, recorded_from=period.begins_at, recorded_before=period.ends_at))
     office = uow.session.get(Office, uow.office_id)
     info = OfficeInfo(office.name, office.short_name, office.parent_name) if office else OfficeInfo("", "", "")
-    return Report(info, figures, yoy, pop, state, recorded)  # type: ignore[arg-type]
+    backlog = tuple(f.rates[Rate.BACKLOG_RESOLUTION] for f in (figures, yoy, pop))
+    leader = build_leader_work(uow, (period, wanted[1], wanted[2]), backlog,  # type: ignore[arg-type]
+                               office_ids=offices, cutoff=first_cutoff)
+    return Report(info, figures, yoy, pop, state, recorded, leader)  # type: ignore[arg-type]
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -110,6 +116,7 @@ def report_json(report: Report) -> dict[str, Any]:
     data["comparison_periods"] = {"yoy": period_json(yoy.period), "pop": period_json(pop.period)}
     data["submission"] = _submission_json(report.submission)
     data["corrections_recorded_in_period"] = [_correction_json(c) for c in report.corrections_in_period]
+    data["leader_work"] = leader_work_json(report.leader_work) if report.leader_work else None
     return data
 
 

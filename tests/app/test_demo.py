@@ -8,6 +8,7 @@ One 400-contact load is shared by the module (a copy of the prepared template, o
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -170,3 +171,55 @@ def test_cancel_after_the_first_batch_keeps_whole_batches(ws, admin, monkeypatch
         assert orphans == 0
     with pytest.raises(Conflict):  # a cancelled load is not resumed: the database is no longer empty
         load_demo(ws, admin, contacts=CONTACTS)
+
+
+def test_leader_work_is_in_the_demo(loaded) -> None:
+    from app.domain.leader_work import ConflictStatus, ReceptionKind
+    from db.models import (CaseOwnership, CaseProgress, KeyPerson, KeyPersonContact, LeaderReception,
+                           LeaderReceptionContact, PetitionProxy, ReceptionSchedule, ScreenedConflict,
+                           ScreeningRound, SensitivePeriod, VillageReception)
+
+    ws, _, summary, _ = loaded
+    today = FIXED_NOW.date()
+    with ws.database.read() as session:
+        slots = list(session.scalars(select(ReceptionSchedule)))
+        assert any(s.held_on > today and s.published_on is not None for s in slots)  # published ahead
+        assert any(s.held_on > today and s.published_on is None for s in slots)  # the last week not yet
+        assert all(s.published_on is not None for s in slots if s.held_on <= today)
+        kinds = Counter(session.scalars(select(LeaderReception.kind)))
+        assert kinds[ReceptionKind.RECEPTION.value] >= 5 and kinds[ReceptionKind.VILLAGE_VISIT.value] == 4
+        assert kinds[ReceptionKind.APPOINTMENT.value] == 3
+        assert summary.reception_records == sum(kinds.values())
+        # a reception links that day's contacts received by that leader, and only those
+        for reception, contact, leader_name in session.execute(
+                select(LeaderReception, Contact, UserAccount.display_name)
+                .join(LeaderReceptionContact, LeaderReceptionContact.reception_id == LeaderReception.id)
+                .join(Contact, Contact.id == LeaderReceptionContact.contact_id)
+                .join(UserAccount, UserAccount.id == LeaderReception.leader_id)):
+            assert contact.contact_at.date() == reception.held_on and contact.leader_name == leader_name
+        assert session.scalar(select(func.count()).select_from(LeaderReceptionContact)) > 0
+        packages = list(session.scalars(select(CaseOwnership)))
+        assert len(packages) == summary.case_ownerships >= 3
+        assert all(p.staff and p.measures and p.target_on > p.assigned_on for p in packages)
+        settled = [p for p in packages if p.settled_on is not None]
+        assert len(settled) == 2 and all(p.outcome for p in settled)
+        assert {p.evaluation is not None for p in settled} == {True, False}  # one rated, one with a reason
+        assert all(p.no_evaluation_reason for p in settled if p.evaluation is None)
+        assert any(p.settled_on is None and p.target_on < today for p in packages)  # past its target
+        assert session.scalar(select(func.count()).select_from(CaseProgress)) >= 5
+        months = list(session.scalars(select(ScreeningRound.month).order_by(ScreeningRound.month)))
+        assert len(months) == 6 and months[-1] == today.replace(day=1)
+        statuses = Counter(session.scalars(select(ScreenedConflict.status)))
+        assert statuses[ConflictStatus.CARRIED.value] > 0 and statuses[ConflictStatus.RESOLVED.value] > 0
+        assert statuses[ConflictStatus.CONVERTED.value] == 1
+        converted = session.scalars(select(ScreenedConflict).where(
+            ScreenedConflict.status == ConflictStatus.CONVERTED.value)).one()
+        assert session.get(Matter, converted.matter_id) is not None
+        keys = list(session.scalars(select(KeyPerson)))
+        assert len(keys) == summary.key_persons >= 1
+        assert session.scalar(select(func.count()).select_from(KeyPersonContact)) >= len(keys)
+        periods = list(session.scalars(select(SensitivePeriod)))
+        assert any(p.starts_on <= today <= p.ends_on for p in periods)
+        assert session.scalar(select(func.count()).select_from(VillageReception)) == 24
+        stages = [(p.accepted_on is not None, p.rating) for p in session.scalars(select(PetitionProxy))]
+        assert sorted(stages, key=str) == sorted([(True, "satisfied"), (False, None)], key=str)

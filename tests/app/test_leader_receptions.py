@@ -115,3 +115,65 @@ def test_village_visit_and_appointment_need_their_facts(ws, actors):
         found = lr.receptions(uow, D("2026-11-01"), TODAY, leader_id=leader.user_id)
     assert [(r.kind, r.village, r.headcount, r.matter_ids) for r in found] == [
         (ReceptionKind.VILLAGE_VISIT, "东风村", 6, (matter,)), (ReceptionKind.APPOINTMENT, "", 1, (matter,))]
+
+
+def test_a_saved_reception_is_edited_and_the_changed_fields_audited(ws, actors, admin, clock):
+    clerk, leader = actors[Role.RECEPTIONIST], actors[Role.LEADER]
+    clock.now = datetime(2026, 11, 23, 11, 0)
+    first = visit(ws, clerk, "张三", leader.display_name, datetime.combine(TODAY, time(9, 0)), headcount=2)
+    other = visit(ws, clerk, "李四", "", datetime(2026, 11, 20, 9, 0))
+    with ws.write(clerk) as uow:
+        rid = lr.record_reception(uow, lr.NewReception(ReceptionKind.RECEPTION, TODAY, leader.user_id, place="接待室"))
+    with ws.read(clerk) as uow:
+        before = lr.reception_detail(uow, rid)
+    assert (before.contact_numbers, before.headcount) == ((first.number,), 2)
+    edit = lr.ReceptionEdit(D("2026-11-20"), admin.user_id, place="东风村村委会", note="补记：现场答复",
+                            contact_numbers=(other.number, " "), matter_numbers=(first.matter_number,))
+    with ws.write(clerk) as uow:
+        changed = lr.edit_reception(uow, rid, edit)
+    assert set(changed) == {"held_on", "leader", "place", "note", "contacts", "matters", "headcount"}
+    with ws.read(clerk) as uow:
+        after = lr.reception_detail(uow, rid)
+        (info,) = lr.receptions(uow, D("2026-11-20"), D("2026-11-20"))
+        event = uow.session.execute(select(AuditEvent.before, AuditEvent.after).where(
+            AuditEvent.entity_id == str(rid), AuditEvent.action == "update")).one()
+    assert (after.held_on, after.leader_id, after.place, after.note) == (D("2026-11-20"), admin.user_id,
+                                                                         "东风村村委会", "补记：现场答复")
+    assert after.contact_numbers == (other.number,) and info.batches == 1 and info.headcount == 1
+    assert set(after.matter_numbers) == {first.matter_number, other.matter_number}
+    assert event.before["leader"] == leader.display_name and event.after["leader"] == admin.display_name
+    assert event.before["contacts"] == [first.number] and event.after["contacts"] == [other.number]
+    assert "persons" not in event.after and "village_id" not in event.after  # unchanged fields stay out
+    with ws.write(clerk) as uow:  # the same values again: nothing changed, nothing audited
+        assert lr.edit_reception(uow, rid, edit) == ()
+    with ws.read(clerk) as uow:
+        assert len(uow.session.scalars(select(AuditEvent.id).where(AuditEvent.entity_id == str(rid),
+                                                                AuditEvent.action == "update")).all()) == 1
+
+
+def test_reception_edit_refusals_name_the_field_and_write_nothing(ws, actors, clock):
+    clerk, leader = actors[Role.RECEPTIONIST], actors[Role.LEADER]
+    with ws.write(clerk) as uow:
+        rid = lr.record_reception(uow, lr.NewReception(ReceptionKind.VILLAGE_VISIT, TODAY, leader.user_id,
+                                                       village_id=village_id(ws, "东风村"), persons="村民代表"))
+    good = dict(held_on=TODAY, leader_id=leader.user_id, village_id=village_id(ws, "东风村"), persons="村民代表")
+    cases = [
+        (good | {"village_id": None}, ValidationError, "village_id"),  # 下访 still needs its village
+        (good | {"held_on": D("2026-11-24")}, ValidationError, "held_on"),
+        (good | {"leader_id": clerk.user_id}, ValidationError, "leader_id"),
+        (good | {"contact_numbers": ("X-0000",)}, NotFound, "contact_numbers"),
+        (good | {"matter_numbers": ("1999-9999",), "note": "改了"}, NotFound, "number"),
+    ]
+    for values, error, field in cases:
+        with pytest.raises(error) as err, ws.write(clerk) as uow:
+            lr.edit_reception(uow, rid, lr.ReceptionEdit(**values))
+        assert err.value.field == field, values
+    with pytest.raises(PermissionDenied), ws.write(actors[Role.COUNTY_READER]) as uow:
+        lr.edit_reception(uow, rid, lr.ReceptionEdit(**good | {"note": "越权"}))
+    with pytest.raises(NotFound), ws.write(clerk) as uow:
+        lr.edit_reception(uow, leader.user_id, lr.ReceptionEdit(**good))
+    with ws.read(clerk) as uow:
+        detail = lr.reception_detail(uow, rid)
+        updates = uow.session.scalars(select(AuditEvent.id).where(AuditEvent.action == "update",
+                                                                  AuditEvent.entity_type == "leader_reception")).all()
+    assert (detail.note, detail.held_on, updates) == ("", TODAY, [])

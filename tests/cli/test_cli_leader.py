@@ -41,6 +41,8 @@ def test_leader_commands(ws, actors, admin, clock, tmp_path, capsys):
     assert run(["leader", "figures", "month", "2026-11", *folder]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["screened"] == {"high": 0, "medium": 1, "low": 0}
+    assert figures["cases"]["resolution"] == {"numerator": 0, "denominator": 0}
+    assert set(figures["key_persons"]) == {"listed", "new", "follow_ups", "overdue"}
     ledger = tmp_path / "screening.xlsx"
     assert run(["leader", "screening-ledger", "--month", "2026-11", "-o", str(ledger), *folder]) == 0
     assert ledger.stat().st_size > 0

@@ -20,7 +20,8 @@ def test_report_workbook(october, tmp_path: Path) -> None:  # type: ignore[no-un
     data = report_json(report)
     out = write_report_workbook(report, tmp_path / "月报.xlsx")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["总体情况", "问题分类", "村（社区）", "类别与责任单位", "办理质量"]
+    assert book.sheetnames == ["总体情况", "问题分类", "村（社区）", "类别与责任单位", "办理质量", "领导接访与维稳",
+                               "领导工作化解率"]
     sheet = book["总体情况"]
     assert sheet["A1"].value == "某某镇信访工作月度统计表"
     assert "2026年10月" in sheet["A2"].value and "已报送" in sheet["A2"].value

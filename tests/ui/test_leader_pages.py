@@ -293,3 +293,39 @@ def test_a_person_is_listed_and_removed_as_key_person_from_the_archive(main_wind
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.archive.key_person is None, timeout=10_000)
     assert not refusals
+
+
+def test_a_reception_record_is_edited_in_a_dialog(main_window, qtbot, ws, actors, admin, clock, refusals):
+    from app.domain.leader_work import ReceptionKind
+
+    seed(ws, actors, admin, clock)
+    second = register(ws, admin, "反映村道破损", on=D("2026-11-20"), name="钱七")
+    with ws.write(actors[Role.RECEPTIONIST]) as uow:
+        rid = lr.record_reception(uow, lr.NewReception(ReceptionKind.APPOINTMENT, D("2026-11-20"),
+                                                       actors[Role.LEADER].user_id, persons="张三", place="接待室"))
+        number = uow.session.get(Matter, second).number
+    page = leader_page(main_window, qtbot)
+    page.tabs.setCurrentWidget(page.receptions)
+    assert page.receptions.model.record(0).cells[3] == "接待室"
+    page.receptions.table.selectRow(0)
+    qtbot.mouseClick(page.findChild(QPushButton, "editReception"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=10_000)
+    dialog = page.dialog
+    field = lambda row: dialog.form.itemAt(row, dialog.form.ItemRole.FieldRole).widget()  # noqa: E731
+    assert (field(2).text(), field(4).text()) == ("接待室", "张三")  # the saved values are filled in
+    field(4).setText("")  # 约访 needs the persons met: refused, the dialog stays
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(refusals), timeout=10_000)
+    assert refusals[0].field == "persons" and dialog.isVisible()
+    field(4).setText("张三、钱七")
+    field(2).setText("东风村村委会")
+    field(7).setText(number)
+    field(8).setPlainText("约谈两人，答复村道修复计划")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.receptions.model.record(0).cells[3] == "东风村村委会", timeout=10_000)
+    assert page.receptions.model.record(0).cells[4] == "张三、钱七"
+    assert page.receptions.model.record(0).cells[7] == "1"
+    with ws.read(admin) as uow:
+        detail = lr.reception_detail(uow, rid)
+    assert (detail.matter_numbers, detail.note) == ((number,), "约谈两人，答复村道修复计划")

@@ -159,6 +159,43 @@ def record_reception(parent: QWidget | None, ctx: GuiContext, lists: PickLists) 
                                ("接访情况", note)], work, "leader")
 
 
+def _numbers(text: str) -> tuple[str, ...]:
+    """Numbers typed into one box, separated by commas (either width), semicolons or spaces."""
+    for mark in "，；;、":
+        text = text.replace(mark, ",")
+    return tuple(n for part in text.split(",") for n in part.split() if n)
+
+
+def edit_reception(parent: QWidget | None, ctx: GuiContext, lists: PickLists, detail: lr.ReceptionDetail) -> FormDialog:
+    """Correct a saved 接访 / 下访 / 约访 record; its kind stays, the links are typed as numbers."""
+    dialog = FormDialog(parent, f"修改{RECEPTION_KIND_LABELS[detail.kind]}记录", "保存修改")
+    on, leader = date_edit(qdate(detail.held_on)), combo(lists.leaders)
+    on.setMaximumDate(qdate(lists.today))
+    if index_of(leader, detail.leader_id) >= 0:
+        leader.setCurrentIndex(index_of(leader, detail.leader_id))
+    place, village = line("地点", detail.place), combo(lists.villages, empty="（不限）")
+    village.setCurrentIndex(max(index_of(village, detail.village_id), 0))
+    persons, headcount = line("接谈对象（约访必填）", detail.persons), QSpinBox()
+    headcount.setRange(0, 10_000)
+    headcount.setSpecialValueText("按关联的来访计")
+    headcount.setValue(detail.headcount)
+    contacts = line("来访登记编号，用逗号分隔", "，".join(detail.contact_numbers))
+    matters = line("信访事项编号，用逗号分隔（关联来访的事项自动加入）", "，".join(detail.matter_numbers))
+    note = text_box("接访情况")
+    note.setPlainText(detail.note)
+
+    def work() -> Callable[[Any], Any]:
+        data = lr.ReceptionEdit(on.date().toPython(), leader.currentData(), place=place.text(),
+                                village_id=village.currentData(), persons=persons.text(), headcount=headcount.value(),
+                                note=note.toPlainText(), contact_numbers=_numbers(contacts.text()),
+                                matter_numbers=_numbers(matters.text()))
+        return lambda uow: lr.edit_reception(uow, detail.id, data)
+
+    return _open(dialog, ctx, [("日期", on), ("领导", leader), ("地点", place), ("村（社区）", village),
+                               ("接谈对象", persons), ("人数", headcount), ("关联来访", contacts),
+                               ("涉及事项", matters), ("接访情况", note)], work, "leader")
+
+
 # --- 矛盾纠纷排查 ------------------------------------------------------------------------------
 
 

@@ -77,7 +77,9 @@ class LeaderPage(Page):
         self.slots.finish()
         self.receptions = RecordTab(RECEPTION_COLUMNS, "receptionTable")
         self.receptions.button("登记接访 / 下访 / 约访…", "addReception").clicked.connect(self._add_reception)
+        self.receptions.button("修改记录…", "editReception").clicked.connect(self._edit_reception)
         self.receptions.finish()
+        self.receptions.table.activated.connect(lambda _i: self._edit_reception())
         self.backlog = RecordTab(BACKLOG_COLUMNS, "backlogTable")
         self.backlog.button("按积案规则标记", "applyRule").clicked.connect(self._apply_rule)
         self.backlog.finish()
@@ -217,6 +219,17 @@ class LeaderPage(Page):
     def _add_reception(self) -> None:
         if self.desk:
             self.dialog = dlg.record_reception(self, self.ctx, self.desk.lists)
+
+    def _edit_reception(self) -> None:
+        record = self.receptions.selected()
+        if self.desk is None or record is None:
+            return
+        rid = record.id  # type: ignore[attr-defined]
+        self.ctx.runner.read(lambda uow: lr.reception_detail(uow, rid), self._show_reception_edit)
+
+    def _show_reception_edit(self, detail: lr.ReceptionDetail) -> None:
+        if self.desk is not None:
+            self.dialog = dlg.edit_reception(self, self.ctx, self.desk.lists, detail)
 
     def _apply_rule(self) -> None:
         self.ctx.runner.write(backlog.apply_backlog_rule, lambda _n: None, changes=frozenset({"leader", "matter"}))
