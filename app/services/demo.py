@@ -56,7 +56,7 @@ STEP_FIELDS: dict[Action, tuple[type[st.Step], tuple[str, ...]]] = {
     Action.DELIVER_REPLY: (st.DeliverReply, ("method", "receiver")),
     Action.EVALUATE: (st.Evaluate, ("satisfaction", "method")), Action.CLOSE: (st.Close, ()),
     Action.REQUEST_REVIEW: (st.RequestReview, ("body",)), Action.DECIDE_REVIEW: (st.DecideReview, ("outcome",)),
-    Action.REQUEST_REREVIEW: (st.RequestRereview, ("body",)),
+    Action.DELIVER_REVIEW: (st.DeliverReview, ()), Action.REQUEST_REREVIEW: (st.RequestRereview, ("body",)),
     Action.DECIDE_REREVIEW: (st.DecideRereview, ("outcome", "hearing_days")), Action.CONCLUDE: (st.Conclude, ()),
     Action.REOPEN: (st.Reopen, ("new_facts",)),
 }
