@@ -22,7 +22,7 @@ from app.machine_settings import MachineSettings
 from app.services.folder_peek import FolderPeek, peek_folder
 from ui.errors import show_crash, show_domain_error
 from ui.login import LoginDialog
-from ui.ready import SHOWN, USABLE, after_first_paint, quit_when_idle, quit_when_painted
+from ui.ready import MAIN, SHOWN, USABLE, after_first_paint, quit_when_idle, quit_when_painted
 from ui.theme import apply_theme
 from ui.workspace_opener import WorkspaceOpener
 
@@ -46,7 +46,7 @@ def run_gui(argv: Sequence[str]) -> int:
     if isinstance(logged_in, int):
         return logged_in
     workspace, actor, machine = logged_in
-    return _run_main_window(app, workspace, actor, machine)
+    return _run_main_window(app, workspace, actor, machine, timing=args.quit_when_ready == MAIN)
 
 
 def _prepare(app: QApplication, machine: MachineSettings, data_dir: object) -> None:
@@ -77,7 +77,7 @@ def _login_while_opening(app: QApplication, args: Namespace, peek: FolderPeek,
         after_first_paint(login, opener.start)
     if args.quit_when_ready == USABLE:
         login.ready.connect(quit_when_idle)
-    if args.quit_when_ready:
+    if args.quit_when_ready in (SHOWN, USABLE):
         login.show()
         app.exec()
         accepted = False
@@ -118,7 +118,7 @@ def _open_then_login(app: QApplication, args: Namespace,
         from ui.wizard import SetupWizard
 
         wizard = SetupWizard(workspace)
-        if args.quit_when_ready:
+        if args.quit_when_ready in (SHOWN, USABLE):
             quit_when_painted(wizard)
             wizard.show()
             return app.exec()
@@ -127,7 +127,7 @@ def _open_then_login(app: QApplication, args: Namespace,
             return 0
         machine.last_login = wizard.admin_login or machine.last_login
     login = LoginDialog(workspace, office_name(workspace), machine.last_login)
-    if args.quit_when_ready:
+    if args.quit_when_ready in (SHOWN, USABLE):
         quit_when_painted(login)
         login.show()
         return app.exec()
@@ -136,19 +136,24 @@ def _open_then_login(app: QApplication, args: Namespace,
     return workspace, login.actor, machine
 
 
-def _run_main_window(app: QApplication, workspace: Workspace, actor: Actor, machine: MachineSettings) -> int:
+def _run_main_window(app: QApplication, workspace: Workspace, actor: Actor, machine: MachineSettings, *,
+                     timing: bool = False) -> int:
+    """``timing``: --quit-when-ready=main, leave once the window is painted, without backups."""
     from ui.auto_backup import backup_on_exit, start_daily_backup
     from ui.idle_lock import install_idle_lock
 
     machine.last_login = actor.login
     machine.save(workspace.data_dir)
     window = open_main_window(workspace, actor)
+    if timing:
+        quit_when_painted(window)
     window.show()
     idle_lock = install_idle_lock(window, workspace, actor)  # noqa: F841 - lives with the window
-    QTimer.singleShot(0, lambda: start_daily_backup(window, window.ctx.runner, workspace))
+    if not timing:
+        QTimer.singleShot(0, lambda: start_daily_backup(window, window.ctx.runner, workspace))
     code = app.exec()
     window.ctx.runner.wait()
-    failed = backup_on_exit(workspace)
+    failed = None if timing else backup_on_exit(workspace)
     if failed is not None:
         show_domain_error(None, failed)
     workspace.close()

@@ -3,7 +3,8 @@ cold start from outside (bench/bench_startup.py does).
 
 ``shown`` (the default): the first window is painted. ``usable``: the login also works, i.e. the
 workspace opened on its worker thread (upgraded if it was older); on the first-run wizard the two
-are the same moment.
+are the same moment. ``main``: after a login (someone, or a benchmark's probe, types it) the main
+window is painted; that run makes no daily or exit backup, it is not a work session.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-SHOWN, USABLE = "shown", "usable"
+SHOWN, USABLE, MAIN = "shown", "usable", "main"
 
 
 class _AfterFirstPaint(QObject):
