@@ -48,10 +48,7 @@ class WorkspaceOpener(QObject):
             from app.services.workspace import Workspace
 
             self.workspace = Workspace.open(self.data_dir, self.db_url, on_upgrade=self.upgrading.emit)
-            # While the clerk types: what the password check and the main window's start will import.
-            import app.services.deadline_board  # noqa: F401
-            import app.services.offices  # noqa: F401
-            import app.services.users  # noqa: F401
+            import app.services.users  # noqa: F401 - the password check's modules, before the click
         except BaseException as exc:  # noqa: BLE001 - shown on the UI thread
             self.failed.emit(exc)
         else:
