@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Imported only when first used (notices, reports, passwords, sync, identity and name helpers).
 HEAVY_MODULES = ("reportlab", "openpyxl", "cryptography", "pypinyin", "stdnum", "pypdf", "argon2",
                  "psycopg", "PIL", "alembic")
+# Loaded on the workspace opener's thread, after the login window's first paint.
+DATABASE_LAYER = ("sqlalchemy", "db.engine", "db.models", "app.services.workspace")
 
 PROBE = """
 import json, sys
@@ -37,12 +39,14 @@ app.installEventFilter(spy)
 from ui.entry import main
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "painted": sorted(set(painted)),
-                  "heavy": sorted(m for m in %r if m in sys.modules)}))
-""" % (HEAVY_MODULES,)
+                  "heavy": sorted(m for m in %r if m in sys.modules),
+                  "database_layer": sorted(m for m in %r if m in sys.modules)}))
+""" % (HEAVY_MODULES, DATABASE_LAYER)
 
 
 def run_entry(*args: str, timeout: float = 120) -> dict[str, Any]:
-    """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules."""
+    """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules and
+    database-layer modules it imported."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
                             encoding="utf-8", cwd=ROOT, env=env, timeout=timeout)
