@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 EXIT_DOMAIN_ERROR = 2
+# What open_main_window imports whatever its first page: loaded on the opener's thread during the login.
+MAIN_WINDOW_MODULES = ("app.services.offices", "app.services.deadline_board", "ui.operations", "ui.context",
+                       "ui.main_window", "ui.idle_lock", "ui.auto_backup")
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -74,7 +77,9 @@ def _login_while_opening(app: QApplication, args: Namespace, peek: FolderPeek,
         # Ready = painted and idle; the opening would start at this very moment, so it is not started.
         quit_when_painted(login)
     else:
-        after_first_paint(login, opener.start)
+        # A =usable run ends when 登录 works: it would only wait at exit for the main window's modules.
+        preload = () if args.quit_when_ready == USABLE else MAIN_WINDOW_MODULES
+        after_first_paint(login, lambda: opener.start(preload))
     if args.quit_when_ready == USABLE:
         login.ready.connect(quit_when_idle)
     if args.quit_when_ready in (SHOWN, USABLE):

@@ -7,7 +7,9 @@ each step through queued signals; nobody can log in before ``opened``.
 
 from __future__ import annotations
 
+import importlib
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,9 +34,11 @@ class WorkspaceOpener(QObject):
     def started(self) -> bool:
         return self._thread is not None
 
-    def start(self) -> None:
+    def start(self, preload: Sequence[str] = ()) -> None:
+        """Open on a new thread; then import the ``preload`` modules (the main window's) while the
+        clerk types, so the window follows the click sooner. No Qt object is created there."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._open, name="open-workspace")
+            self._thread = threading.Thread(target=self._open, args=(tuple(preload),), name="open-workspace")
             self._thread.start()
 
     def wait(self) -> Workspace | None:
@@ -43,7 +47,7 @@ class WorkspaceOpener(QObject):
             self._thread.join()
         return self.workspace
 
-    def _open(self) -> None:
+    def _open(self, preload: tuple[str, ...]) -> None:
         try:
             from app.services.workspace import Workspace
 
@@ -53,3 +57,8 @@ class WorkspaceOpener(QObject):
             self.failed.emit(exc)
         else:
             self.opened.emit(self.workspace)
+            for module in preload:
+                try:
+                    importlib.import_module(module)
+                except Exception:  # noqa: BLE001 - the UI thread's own import of it reports the error
+                    break
