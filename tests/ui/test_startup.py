@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import shutil
 
+from app.machine_settings import MachineSettings
 from app.paths import DATABASE_FILE
+from tests.conftest import PASSWORD
 from tests.support.gui_process import DATABASE_LAYER, run_entry
 
 
@@ -38,3 +40,14 @@ def test_quit_when_usable_waits_for_the_workspace_behind_the_login(template_dir,
     assert outcome["database_layer"] == sorted(DATABASE_LAYER)
     assert "reportlab" not in outcome["heavy"] and "openpyxl" not in outcome["heavy"]
 
+
+
+def test_a_login_typed_at_once_reaches_the_main_window(template_dir, tmp_path):
+    """The whole start as a clerk goes through it (Enter before the database is open is queued);
+    the =main timing run makes no backup."""
+    folder = tmp_path / "data"
+    shutil.copytree(template_dir, folder)
+    outcome = run_entry("--data-dir", str(folder), "--quit-when-ready=main", typed_login=("admin", PASSWORD))
+    assert (outcome["code"], outcome["painted"]) == (0, ["LoginDialog", "MainWindow"])
+    assert not (folder / "backups").exists()
+    assert MachineSettings.load(folder).last_login == "admin"
