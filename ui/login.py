@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 PRODUCT_NAME = "基层信访工作台"
 OPENING_TEXT = "正在打开数据库…"
-UPGRADING_TEXT = "正在升级数据库（已先自动备份原数据库），数据量大时需要几分钟，请勿关闭程序…"
+UPGRADING_TEXT = "正在升级数据库（已先备份原库），可能需要几分钟…"
 
 
 class LoginDialog(QDialog):
