@@ -34,6 +34,7 @@ class LoginDialog(QDialog):
         self.workspace = workspace
         self.actor: Actor | None = None
         self._login_queued = False
+        self._upgrade_running = False
         self.setWindowTitle(f"登录 — {PRODUCT_NAME}")
         self.setMinimumWidth(420)
         product = QLabel(PRODUCT_NAME)
@@ -86,8 +87,9 @@ class LoginDialog(QDialog):
         self.workspace = None
         self.ok_button.setEnabled(False)
         self._show_status(OPENING_TEXT)
-        opener.upgrading.connect(lambda: self._show_status(UPGRADING_TEXT))
+        opener.upgrading.connect(self._upgrading)
         opener.opened.connect(self._workspace_opened)
+        opener.failed.connect(self._open_failed)
         for field in (self.login, self.password):
             field.returnPressed.connect(self._queue_login)
 
@@ -105,7 +107,23 @@ class LoginDialog(QDialog):
             self._login_queued = True
             self._show_status("数据库打开后将自动登录…")
 
+    def _upgrading(self) -> None:
+        self._upgrade_running = True
+        self._show_status(UPGRADING_TEXT)
+
+    def _open_failed(self, _exc: BaseException) -> None:
+        self._upgrade_running = False  # the upgrade was rolled back: the window may close
+
+    def reject(self) -> None:
+        """退出 (or Esc, or the close box) waits while an upgrade runs: the process would only sit
+        there without a window until the upgrade's transaction ends."""
+        if self._upgrade_running:
+            self.show_message("数据库正在升级，完成后才能退出")
+            return
+        super().reject()
+
     def _workspace_opened(self, workspace: Workspace) -> None:
+        self._upgrade_running = False
         self.workspace = workspace
         self.ok_button.setEnabled(True)
         self._show_status("")

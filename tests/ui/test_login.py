@@ -119,18 +119,27 @@ def test_a_wrong_password_typed_early_is_refused_once_the_database_is_open(waiti
     assert dialog.actor is None and dialog.message.text() == "登录失败：用户名或密码不正确"
 
 
-def test_an_older_database_is_backed_up_and_upgraded_behind_the_login(qtbot, qapp, old_folder):
+def test_an_older_database_is_backed_up_and_upgraded_behind_the_login_which_stays_open(qtbot, qapp, old_folder):
     dialog = LoginDialog(None, "某某镇", "")
     opener = WorkspaceOpener(old_folder, None, dialog)
     dialog.wait_for(opener)
     qtbot.addWidget(dialog)
-    seen: list[str] = []
-    opener.upgrading.connect(lambda: seen.append(dialog.status.text()))  # after the dialog's own slot
+    dialog.show()
+    seen: list[tuple[str, bool, str]] = []
+
+    def try_to_leave() -> None:  # runs after the dialog's own slot has shown the message
+        dialog.reject()  # 退出 while the upgrade runs
+        seen.append((dialog.status.text(), dialog.isVisible(), dialog.message.text()))
+
+    opener.upgrading.connect(try_to_leave)
     with qtbot.waitSignal(dialog.ready, timeout=120_000):
         opener.start()
     workspace = opener.wait()
     try:
-        assert seen == [UPGRADING_TEXT] and dialog.ok_button.isEnabled()
+        assert seen == [(UPGRADING_TEXT, True, "数据库正在升级，完成后才能退出")]
+        assert dialog.ok_button.isEnabled()
+        dialog.reject()  # once it is done, 退出 closes
+        assert not dialog.isVisible()
         assert stored_revision(workspace.database.engine) == head_revision()
         assert [b.reason for b in list_backups(backups_dir(old_folder))] == [Reason.MIGRATION]
     finally:
