@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -52,9 +53,9 @@ def run_gui(argv: Sequence[str]) -> int:
     return _run_main_window(app, workspace, actor, machine, timing=args.quit_when_ready == MAIN)
 
 
-def _prepare(app: QApplication, machine: MachineSettings, data_dir: object) -> None:
+def _prepare(app: QApplication, machine: MachineSettings, data_dir: Path) -> None:
     apply_theme(app, machine.text_size)
-    sys.excepthook = lambda _t, exc, _tb: show_crash(None, data_dir, exc)  # type: ignore[arg-type]
+    sys.excepthook = lambda _t, exc, _tb: show_crash(None, data_dir, exc)
 
 
 def _login_while_opening(app: QApplication, args: Namespace, peek: FolderPeek,
