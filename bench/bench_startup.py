@@ -11,11 +11,18 @@ change on the shared machine hits all three alike. Peak resident memory is each 
 ``ru_maxrss``.
 
 - floor: ``python -c`` showing one QTableView over a 100 × 8 model;
-- login: ``python -m ui.entry --data-dir COPY --quit-when-ready`` (the product, unchanged);
-- login window, built program (``--frozen``): the same from the PyInstaller build;
-- main window: the probe opens the workspace, logs in with --login/--password through
-  app.services.users.authenticate and shows ui.app.open_main_window's window — a path only this
-  benchmark takes; the product has no automatic login.
+- login shown: ``python -m ui.entry --data-dir COPY --quit-when-ready`` (the product, unchanged): the
+  login window painted, before the database layer is imported;
+- login usable: ``--quit-when-ready=usable``: also the workspace opened on its worker thread (schema
+  checked, SQLAlchemy and the password check's modules imported), 登录 enabled;
+- login window, built program (``--frozen``): the first of these from the PyInstaller build;
+- main window: the product's own start (``ui.entry.main`` with ``--quit-when-ready=main``) with a probe
+  that types --login/--password into the login window the moment it shows (Enter before the database
+  is open is queued, as for a clerk), until the main window is painted and idle; the first page's
+  lists, loaded in the background, are waited for at exit as in any run. No backups in that mode.
+
+Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed program has
+its .pyc files: the warm-up run writes them.
 
 The data folder is copied first (logging in writes an audit row); ``--source`` picks the source tree
 to measure (default: this checkout), e.g. another branch's worktree on the same database.
@@ -65,23 +72,25 @@ view.show()
 app.exec()
 """
 
-MAIN_WINDOW = QUIT_ON_PAINT + """
+MAIN_WINDOW = """
 import sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
 app = QApplication(["xinfang"])
-from app.services.users import authenticate
-from app.services.workspace import Workspace
-from ui.app import open_main_window
-from ui.theme import apply_theme
-apply_theme(app)
-workspace = Workspace.open(sys.argv[1])
-actor = authenticate(workspace, sys.argv[2], sys.argv[3])
-window = open_main_window(workspace, actor)
-spy = QuitOnPaint(window)
-window.installEventFilter(spy)
-window.show()
-app.exec()
-window.ctx.runner.wait()
-workspace.close()
+from ui.login import LoginDialog
+
+class Typist(QObject):  # a clerk who types at once: Enter before the database is open is queued
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show and isinstance(watched, LoginDialog):
+            watched.login.setText(sys.argv[2])
+            watched.password.setText(sys.argv[3])
+            watched.try_login()
+        return False
+
+typist = Typist()
+app.installEventFilter(typist)
+from ui.entry import main
+sys.exit(main(["--data-dir", sys.argv[1], "--quit-when-ready=main"]))
 """
 
 
@@ -131,6 +140,7 @@ def main() -> int:
 
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                PYTHONPATH=str(args.source.resolve()))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     work = Path(tempfile.mkdtemp(prefix="bench-startup-", dir=args.work))
     folder = work / "data"
     try:
@@ -140,9 +150,11 @@ def main() -> int:
               file=sys.stderr)
         commands = {
             "floor: bare PySide6 window with a table": [sys.executable, "-c", FLOOR],
-            "login window (xinfang --quit-when-ready)":
+            "login window shown (xinfang --quit-when-ready)":
                 [sys.executable, "-m", "ui.entry", "--data-dir", str(folder), "--quit-when-ready"],
-            "main window (logged in)":
+            "login window usable (--quit-when-ready=usable)":
+                [sys.executable, "-m", "ui.entry", "--data-dir", str(folder), "--quit-when-ready=usable"],
+            "main window (logged in, --quit-when-ready=main)":
                 [sys.executable, "-c", MAIN_WINDOW, str(folder), args.login, args.password],
         }
         if args.frozen:

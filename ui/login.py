@@ -1,27 +1,40 @@
-"""The login dialog shown at every start. Five wrong passwords lock the account for ten minutes."""
+"""The login dialog shown at every start. Five wrong passwords lock the account for ten minutes.
+
+At a normal start it is painted before the database layer is loaded: the workspace arrives from a
+``WorkspaceOpener`` a moment later, and until then 登录 is disabled and Enter only queues the attempt.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
 )
 
 from app.errors import DomainError
-from app.services.context import Actor
-from app.services.users import authenticate, password_change_due
-from app.services.workspace import Workspace
-from ui.widgets.settings_users import own_password_dialog
+
+if TYPE_CHECKING:
+    from app.services.context import Actor
+    from app.services.workspace import Workspace
+    from ui.workspace_opener import WorkspaceOpener
 
 PRODUCT_NAME = "基层信访工作台"
+OPENING_TEXT = "正在打开数据库…"
+UPGRADING_TEXT = "正在升级数据库（已先备份原库），可能需要几分钟…"
 
 
 class LoginDialog(QDialog):
-    def __init__(self, workspace: Workspace, office_name: str, last_login: str = "") -> None:
+    ready = Signal()  # the workspace is open and current: a login can be checked
+
+    def __init__(self, workspace: Workspace | None, office_name: str, last_login: str = "") -> None:
         super().__init__()
         self.workspace = workspace
         self.actor: Actor | None = None
+        self._login_queued = False
+        self._upgrade_running = False
         self.setWindowTitle(f"登录 — {PRODUCT_NAME}")
         self.setMinimumWidth(420)
         product = QLabel(PRODUCT_NAME)
@@ -45,6 +58,10 @@ class LoginDialog(QDialog):
         self.message.setProperty("urgency", "overdue")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
+        self.status = QLabel()
+        self.status.setProperty("role", "hint")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("登录")
@@ -60,9 +77,60 @@ class LoginDialog(QDialog):
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.status)
         layout.addSpacing(4)
         layout.addWidget(buttons)
         (self.password if last_login else self.login).setFocus()
+
+    def wait_for(self, opener: WorkspaceOpener) -> None:
+        """Take the workspace from ``opener`` once it is open; 登录 waits for it."""
+        self.workspace = None
+        self.ok_button.setEnabled(False)
+        self._show_status(OPENING_TEXT)
+        opener.upgrading.connect(self._upgrading)
+        opener.opened.connect(self._workspace_opened)
+        opener.failed.connect(self._open_failed)
+        for field in (self.login, self.password):
+            field.returnPressed.connect(self._queue_login)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.workspace is not None
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _queue_login(self) -> None:
+        """Enter before the database is open: check the password as soon as it is."""
+        if not self.is_ready and self.login.text().strip() and self.password.text():
+            self._login_queued = True
+            self._show_status("数据库打开后将自动登录…")
+
+    def _upgrading(self) -> None:
+        self._upgrade_running = True
+        self._show_status(UPGRADING_TEXT)
+
+    def _open_failed(self, _exc: BaseException) -> None:
+        self._upgrade_running = False  # the upgrade was rolled back: the window may close
+
+    def reject(self) -> None:
+        """退出 (or Esc, or the close box) waits while an upgrade runs: the process would only sit
+        there without a window until the upgrade's transaction ends."""
+        if self._upgrade_running:
+            self.show_message("数据库正在升级，完成后才能退出")
+            return
+        super().reject()
+
+    def _workspace_opened(self, workspace: Workspace) -> None:
+        self._upgrade_running = False
+        self.workspace = workspace
+        self.ok_button.setEnabled(True)
+        self._show_status("")
+        self.ready.emit()
+        if self._login_queued:
+            self._login_queued = False
+            self.try_login()
 
     def _toggle_echo(self, shown: bool) -> None:
         self.password.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -72,6 +140,11 @@ class LoginDialog(QDialog):
         self.message.setVisible(bool(text))
 
     def try_login(self) -> None:
+        if self.workspace is None:
+            self._queue_login()
+            return
+        from app.services.users import authenticate, password_change_due
+
         if not self.login.text().strip():
             self.show_message("请输入用户名")
             self.login.setFocus()
@@ -99,13 +172,17 @@ class LoginDialog(QDialog):
 
     def _force_password_change(self, actor: Actor) -> None:
         """After an administrator's reset the user picks their own password before working."""
+        from ui.widgets.settings_users import own_password_dialog
+
+        assert self.workspace is not None
         self.actor = None
         self.password.clear()
+        workspace = self.workspace
 
         def write_now(fn, done, failed):  # type: ignore[no-untyped-def]
             # Two argon2 hashes, as quick as the login itself: no worker thread for a modal step.
             try:
-                with self.workspace.write(actor) as uow:
+                with workspace.write(actor) as uow:
                     result = fn(uow)
             except DomainError as exc:
                 failed(exc)

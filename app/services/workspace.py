@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,11 +19,11 @@ from app.errors import AccountClosed, DomainError, NotFound, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, VIEWING_DIR, default_database_url, resolve_data_dir
 from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
+from app.services.folder_peek import LOCAL_OFFICE_KEY
 from db import migrate
 from db.engine import Database
 from db.models import Meta, UserAccount
 
-LOCAL_OFFICE_KEY = "local_office_id"
 SYSTEM_LOGIN = "system"
 
 
@@ -42,11 +42,13 @@ class Workspace:
         *,
         clock: LocalClock = system_clock,
         migrations: Path | None = None,
+        on_upgrade: Callable[[], None] | None = None,
     ) -> Workspace:
         """Open (creating the folder and schema if needed) and migrate to the newest schema.
 
         An existing database is backed up before its schema changes; a migration that fails is
         rolled back whole (it runs in one transaction) and reported, leaving the old database as it was.
+        ``on_upgrade`` is told before a backup and upgrade start (they can take minutes).
         """
         folder = resolve_data_dir(data_dir)
         try:
@@ -57,6 +59,8 @@ class Workspace:
         database = Database(db_url or default_database_url(folder))
         try:
             if migrate.needs_upgrade(database.engine, migrations):
+                if on_upgrade is not None:
+                    on_upgrade()
                 _upgrade_with_backup(database, folder, clock, migrations)
         except DatabaseError as exc:  # locked, full disk, or a file too damaged to read its version
             database.dispose()

@@ -18,9 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Imported only when first used (notices, reports, passwords, sync, identity and name helpers).
 HEAVY_MODULES = ("reportlab", "openpyxl", "cryptography", "pypinyin", "stdnum", "pypdf", "argon2",
                  "psycopg", "PIL", "alembic")
+# Loaded on the workspace opener's thread, after the login window's first paint.
+DATABASE_LAYER = ("sqlalchemy", "db.engine", "db.models", "app.services.workspace")
 
 PROBE = """
-import json, sys
+import json, os, sys
+TYPED_LOGIN = json.loads(os.environ.get("XINFANG_TEST_LOGIN", "null"))
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 app = QApplication(["xinfang"])
@@ -34,16 +37,33 @@ class Spy(QObject):
 
 spy = Spy()
 app.installEventFilter(spy)
+if TYPED_LOGIN:
+    from ui.login import LoginDialog
+
+    class Typist(QObject):  # a clerk who types at once and presses Enter
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Show and isinstance(watched, LoginDialog):
+                watched.login.setText(TYPED_LOGIN[0])
+                watched.password.setText(TYPED_LOGIN[1])
+                watched.try_login()
+            return False
+
+    typist = Typist()
+    app.installEventFilter(typist)
 from ui.entry import main
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "painted": sorted(set(painted)),
-                  "heavy": sorted(m for m in %r if m in sys.modules)}))
-""" % (HEAVY_MODULES,)
+                  "heavy": sorted(m for m in %r if m in sys.modules),
+                  "database_layer": sorted(m for m in %r if m in sys.modules)}))
+""" % (HEAVY_MODULES, DATABASE_LAYER)
 
 
-def run_entry(*args: str, timeout: float = 120) -> dict[str, Any]:
-    """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+def run_entry(*args: str, timeout: float = 120, typed_login: tuple[str, str] | None = None) -> dict[str, Any]:
+    """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules and
+    database-layer modules it imported. ``typed_login`` (login, password) is typed into the login
+    window the moment it shows."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
+               XINFANG_TEST_LOGIN=json.dumps(typed_login))
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
                             encoding="utf-8", cwd=ROOT, env=env, timeout=timeout)
     assert result.returncode == 0, result.stderr
