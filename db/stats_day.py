@@ -105,11 +105,14 @@ def regroup(dialect: str, what: str, days: str) -> list[str]:
     return _clear(what, days) + _fill(d, what, days)
 
 
+def rebuild_sql(dialect: str) -> list[str]:
+    """Empty both tables and group every contact (the migration's backfill; bulk loaders that load
+    with the triggers dropped, e.g. bench/generate.py, run it after the load)."""
+    return ["DELETE FROM stats_day_class", "DELETE FROM stats_day_key", *_fill(_Dialect(dialect), ALL, None)]
+
+
 def rebuild_all(connection: Connection) -> None:
-    """Empty both tables and group every contact (the migration's backfill, bulk loaders)."""
-    connection.exec_driver_sql("DELETE FROM stats_day_class")
-    connection.exec_driver_sql("DELETE FROM stats_day_key")
-    for statement in _fill(_Dialect(connection.dialect.name), ALL, None):
+    for statement in rebuild_sql(connection.dialect.name):
         connection.exec_driver_sql(statement)
 
 
