@@ -1,12 +1,16 @@
 """Counting contacts for a period in SQL:
 
 * the single-valued counts, by channel and by skip-level target: the contacts grouped by their
-  classifying columns from the covering index alone, the groups added up in the same statement
-  (and the number of matters with repeat contacts);
-* by matter type, subject (both levels), responsible unit and problem village: one GROUP BY over
-  the contacts joined to their matters, re-grouped per dimension inside the same statement;
-* by the main petitioner's village: one GROUP BY over the contacts joined to their persons.
+  classifying columns, the groups added up in the same statement (and the number of matters with
+  repeat contacts);
+* by matter type, subject (both levels), responsible unit and problem village: the contacts grouped
+  with their matters, re-grouped per dimension;
+* by the main petitioner's village: the contacts grouped with their main petitioners.
 
+The whole days of a period come ready grouped from the day tables the database's triggers keep
+(db/stats_day.py): a year is a few tens of thousands of small rows instead of ~350,000 contacts and
+their joins. The day the cut-off falls in is grouped live from the contacts, by the same statements
+that group a whole period live (``live_statements``; ``day_tables=False``), and the two are added.
 The statements are built here and run by compute.py (possibly in parallel); ``assemble`` turns
 their rows into the breakdowns, with labels from the office's dictionaries.
 """
