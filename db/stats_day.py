@@ -90,13 +90,16 @@ def _fill(d: _Dialect, what: str, days: str | None) -> list[str]:
 
 
 def _clear(what: str, days: str) -> list[str]:
-    touched = f"(office_id, day) IN (SELECT o, d FROM ({days}) AS touched)"
-    out = []
+    """DELETE the touched days' rows, found through the (office_id, day) indexes: a row-value
+    ``(office_id, day) IN (…)`` let SQLite search by office_id alone, every day of the office."""
+    def rows(table: str, only: str = "") -> str:
+        return (f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM (SELECT DISTINCT o, d FROM ({days}) AS touched) "
+                f"AS days JOIN {table} t ON t.office_id = days.o AND t.day = days.d{only})")
+
+    residence = f" AND t.dimension = '{RESIDENCE}'"
     if what == ALL:
-        out.append(f"DELETE FROM stats_day_class WHERE {touched}")
-    only = {ALL: "", MATTER: "dimension <> '%s' AND " % RESIDENCE, PERSON: "dimension = '%s' AND " % RESIDENCE}
-    out.append(f"DELETE FROM stats_day_key WHERE {only[what]}{touched}")
-    return out
+        return [rows("stats_day_class"), rows("stats_day_key")]
+    return [rows("stats_day_key", residence if what == PERSON else residence.replace("=", "<>"))]
 
 
 def regroup(dialect: str, what: str, days: str) -> list[str]:
