@@ -240,10 +240,6 @@ def pg_trigger_sql() -> list[str]:
     return out
 
 
-def trigger_names(dialect: str) -> list[str]:
-    return list(_pg_triggers() if dialect == "postgresql" else _sqlite_triggers())
-
-
 def install_triggers(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         for statement in pg_trigger_sql():
