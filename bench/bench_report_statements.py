@@ -7,7 +7,8 @@ unless the folder needs migrating)::
 
 The report builds these statements for the period, 同比 and 环比 and runs them on parallel read
 connections (compute.py); this script runs one period's statements one after another on one
-connection, so each CPU time is that statement's own.
+connection, so each CPU time is that statement's own. ``--live`` times the statements that group
+every contact live (what the day tables replace) instead.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main() -> None:
     parser.add_argument("--month", type=int, help="a month of --year instead of the whole year")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plans", action="store_true", help="print each statement's query plan")
+    parser.add_argument("--live", action="store_true", help="group every contact live, not from the day tables")
     args = parser.parse_args()
     path = Path(args.db)
     folder = path if path.is_dir() else path.parent
@@ -46,7 +48,7 @@ def main() -> None:
         tune_for_scans(uow.session)
         offices = offices_of(uow, ())
         window = periods.Window.at(period, uow.now(), None)
-        plan = counts.statements(uow, ContactFilter.for_window(window, offices))
+        plan = counts.statements(uow, ContactFilter.for_window(window, offices), day_tables=not args.live)
         plan["rates"] = rates.all_rates(window, offices, rate_settings(uow))
         print(f"{period}; load average {os.getloadavg()[0]:.2f}")
         for key, stmt in plan.items():

@@ -93,6 +93,7 @@ from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.passwords import hash_password  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from db.models import Base, Office, ResponsibleUnit, UserAccount, Village  # noqa: E402
+from db import stats_day  # noqa: E402
 from db.search_index import DOC_TABLE, FTS_TABLE, SOURCES, TRIGGERS  # noqa: E402
 
 OFFICE = dict(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
@@ -989,10 +990,11 @@ def _schema_objects(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], lis
 
 
 def _recency_triggers(con: sqlite3.Connection) -> list[tuple[str, str]]:
-    """The triggers keeping person.last_contact_at (revision 0004): per row they would recompute a
-    person's newest contact through an index the load has dropped, so they are off during the load."""
+    """The triggers keeping person.last_contact_at (revision 0004) and the report's day tables
+    (revision stats_day): per row they would recompute a person's newest contact or regroup a day
+    through indexes the load has dropped, so they are off during the load and both are filled after."""
     return con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                       "AND name LIKE 'person_last_contact_%'").fetchall()
+                       "AND (name LIKE 'person_last_contact_%' OR name LIKE 'stats_day_%')").fetchall()
 
 
 def fill_last_contact(con: sqlite3.Connection) -> None:
@@ -1097,9 +1099,11 @@ def main(argv: list[str] | None = None) -> int:
         con.execute(sql)
     log(f"re-created {len(indexes)} indexes")
     fill_last_contact(con)
+    for statement in stats_day.rebuild_sql("sqlite"):
+        con.execute(statement)
     for name, sql in recency:
         con.execute(sql)
-    log("filled person.last_contact_at and re-created its triggers")
+    log("filled person.last_contact_at and the report's day tables, re-created their triggers")
     con.execute("COMMIT")
     if args.fts == "rebuild":
         indexed = fill_search_index(con, cfg)

@@ -1,9 +1,10 @@
 """Compute the figures of one or more periods: every aggregation in the database.
 
-A period needs four statements (counts, the matter cube, residence villages, all rates in one
-pass). They are independent, so a report (the period, 同比 and 环比) can run its statements on
-parallel read connections: SQLite releases the interpreter while it works, and both cores help.
-Parallel runs are only used from read units of work, where no uncommitted change could be missed.
+A period needs a few statements (the single-valued counts and the breakdowns from the day tables,
+the day cut by the cut-off live, the matters with repeat contacts, all rates in one pass). They are
+independent, so a report (the period, 同比 and 环比) can run its statements on parallel read
+connections: SQLite releases the interpreter while it works, and both cores help. Parallel runs are
+only used from read units of work, where no uncommitted change could be missed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from db.models import Office
 
 MAX_WORKERS = 4
 # The statements of a period by their time at 1,000,000 contacts, longest first.
-LONGEST_FIRST = ("rates", "residence", "cube", "fixed", "repeat_matters")
+LONGEST_FIRST = ("rates", "residence_live", "cube_live", "fixed_live", "repeat_matters", "sections", "fixed")
 
 
 def scope(uow: UnitOfWork, office_ids: tuple[uuid.UUID, ...] = ()) -> tuple[uuid.UUID, ...]:
@@ -82,8 +83,9 @@ def run_statements(uow: UnitOfWork, statements: Sequence[Any], *, parallel: bool
 
 
 def compute_many(uow: UnitOfWork, periods: Sequence[Period], *, office_ids: tuple[uuid.UUID, ...] = (),
-                 cutoff: datetime | None = None, parallel: bool = False) -> list[Figures]:
-    """Figures of each period; ``cutoff`` applies to the first (the others end in the past)."""
+                 cutoff: datetime | None = None, parallel: bool = False, day_tables: bool = True) -> list[Figures]:
+    """Figures of each period; ``cutoff`` applies to the first (the others end in the past).
+    ``day_tables`` off groups every contact live (what the day tables must always agree with)."""
     uow.actor.require(Permission.READ)
     offices = offices_of(uow, office_ids)
     settings = rate_settings(uow)
@@ -91,7 +93,7 @@ def compute_many(uow: UnitOfWork, periods: Sequence[Period], *, office_ids: tupl
     windows = [Window.at(p, uow.now(), cutoff if i == 0 else None) for i, p in enumerate(periods)]
     plans: list[dict[str, Any]] = []
     for window in windows:
-        plan = counts.statements(uow, ContactFilter.for_window(window, offices))
+        plan = counts.statements(uow, ContactFilter.for_window(window, offices), day_tables=day_tables)
         plan["rates"] = rates.all_rates(window, offices, settings)
         plans.append(plan)
     # Longest statements first, so the parallel connections finish together.

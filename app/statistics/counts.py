@@ -1,12 +1,16 @@
 """Counting contacts for a period in SQL:
 
 * the single-valued counts, by channel and by skip-level target: the contacts grouped by their
-  classifying columns from the covering index alone, the groups added up in the same statement
-  (and the number of matters with repeat contacts);
-* by matter type, subject (both levels), responsible unit and problem village: one GROUP BY over
-  the contacts joined to their matters, re-grouped per dimension inside the same statement;
-* by the main petitioner's village: one GROUP BY over the contacts joined to their persons.
+  classifying columns, the groups added up in the same statement (and the number of matters with
+  repeat contacts);
+* by matter type, subject (both levels), responsible unit and problem village: the contacts grouped
+  with their matters, re-grouped per dimension;
+* by the main petitioner's village: the contacts grouped with their main petitioners.
 
+The whole days of a period come ready grouped from the day tables the database's triggers keep
+(db/stats_day.py): a year is a few tens of thousands of small rows instead of ~350,000 contacts and
+their joins. The day the cut-off falls in is grouped live from the contacts, by the same statements
+that group a whole period live (``live_statements``; ``day_tables=False``), and the two are added.
 The statements are built here and run by compute.py (possibly in parallel); ``assemble`` turns
 their rows into the breakdowns, with labels from the office's dictionaries.
 """
@@ -15,18 +19,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, select, true, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
+from app.domain.permissions import Permission
 from app.services.context import UnitOfWork
 from app.statistics import labels as L
 from app.statistics.figures import SINGLES, Count, Item
 from app.statistics.filters import (
-    COLLECTIVE_HEADCOUNT, MAIN_PERSON, NONE, RESIDENT, ContactFilter, contact_select,
+    COLLECTIVE_HEADCOUNT, MAIN_PERSON, NONE, RESIDENT, ContactFilter, contact_select, offices_of,
 )
-from db.models import Contact, Matter, Office, ResponsibleUnit, Subject, Village
+from db.models import Contact, Matter, Office, ResponsibleUnit, StatsDayClass, StatsDayKey, Subject, Village
+from db.stats_day import RESIDENCE
 
 def _conditions(channel: Any, big: Any, multi: Any, repeat: Any, skip: Any, leader: Any
                 ) -> dict[str, ColumnElement[bool]]:
@@ -54,16 +61,8 @@ _FIXED_KEYS = tuple(_conditions(Contact.channel, true(), true(), true(), Contact
 _CUBE_SECTIONS = ("by_matter_type", "by_subject", "by_subject_level2", "by_responsible_unit", "by_village")
 
 
-def _fixed_statement(uow: UnitOfWork, base: ContactFilter) -> Any:
-    """Group the period's contacts by their classifying columns (a few hundred groups, read from the
-    covering index), then add the groups up into every single-valued count in the same statement."""
-    big = (Contact.headcount >= COLLECTIVE_HEADCOUNT).label("big")
-    multi = (Contact.headcount > 1).label("multi")
-    groups = contact_select(
-        uow, base, Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
-        Contact.leader_reception, func.count().label("b"), func.sum(Contact.headcount).label("p"),
-    ).group_by(Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
-               Contact.leader_reception).subquery("classes")
+def _fixed_sums(groups: Any) -> Any:
+    """Add the groups of contacts with the same classifying columns up into every single-valued count."""
     g = groups.c
     conditions = _conditions(g.channel, g.big == true(), g.multi == true(), g.is_repeat == true(), g.skip_level,
                              g.leader_reception == true())
@@ -72,6 +71,18 @@ def _fixed_statement(uow: UnitOfWork, base: ContactFilter) -> Any:
         columns += [func.coalesce(func.sum(case((condition, g.b), else_=0)), 0),
                     func.coalesce(func.sum(case((condition, g.p), else_=0)), 0)]
     return select(*columns)
+
+
+def _fixed_statement(uow: UnitOfWork, base: ContactFilter) -> Any:
+    """Group the period's contacts by their classifying columns (a few hundred groups, read from the
+    covering index), then add the groups up into every single-valued count in the same statement."""
+    big = (Contact.headcount >= COLLECTIVE_HEADCOUNT).label("big")
+    multi = (Contact.headcount > 1).label("multi")
+    return _fixed_sums(contact_select(
+        uow, base, Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
+        Contact.leader_reception, func.count().label("b"), func.sum(Contact.headcount).label("p"),
+    ).group_by(Contact.channel, big, multi, Contact.is_repeat, Contact.skip_level,
+               Contact.leader_reception).subquery("classes"))
 
 
 def _cube(uow: UnitOfWork, base: ContactFilter) -> Any:
@@ -113,11 +124,70 @@ def _residence(uow: UnitOfWork, base: ContactFilter) -> Any:
             .group_by(RESIDENT.village_id))
 
 
-def statements(uow: UnitOfWork, base: ContactFilter) -> dict[str, Any]:
-    """The statements of a period's contact counts."""
+def live_statements(uow: UnitOfWork, base: ContactFilter) -> dict[str, Any]:
+    """The summable counts of the contacts matching ``base``, grouped from the contacts themselves."""
+    return {"fixed_live": _fixed_statement(uow, base), "cube_live": _cube(uow, base),
+            "residence_live": _residence(uow, base)}
+
+
+@dataclass(frozen=True)
+class DaySplit:
+    """A period's contacts as whole days read from the day tables and the rest read live."""
+
+    first: date
+    last: date  # the last whole day (before ``first`` when there is none)
+    live: ContactFilter | None  # the day the cut-off falls in, up to the cut-off
+
+
+def split_days(base: ContactFilter) -> DaySplit:
+    """The days of ``base`` wholly before its cut-off, and the cut-off's own day if it is cut in two."""
+    assert base.start is not None and base.end is not None
+    if base.before is None or base.before.date() > base.end:
+        return DaySplit(base.start, base.end, None)
+    cut = base.before.date()
+    last = min(base.end, cut - timedelta(days=1))
+    partial = base.before.time() != time() and cut >= base.start
+    return DaySplit(base.start, last, base.narrowed(start=cut, end=cut) if partial else None)
+
+
+def _day_rows(model: Any, offices: tuple[uuid.UUID, ...], split: DaySplit) -> list[ColumnElement[bool]]:
+    return [model.office_id.in_(offices), model.day >= split.first, model.day <= split.last]
+
+
+def _day_classes(offices: tuple[uuid.UUID, ...], split: DaySplit) -> Any:
+    t = StatsDayClass
+    columns = (t.channel, t.big, t.multi, t.is_repeat, t.skip_level, t.leader_reception)
+    return _fixed_sums(select(*columns, func.sum(t.batches).label("b"), func.sum(t.person_visits).label("p"))
+                       .where(*_day_rows(t, offices, split)).group_by(*columns).subquery("classes"))
+
+
+def _day_keys(offices: tuple[uuid.UUID, ...], split: DaySplit) -> Any:
+    """Every breakdown's (section, key, 批次, 人次) from the day keys (one index range); the level-1
+    subjects regrouped from the level-2 ones."""
+    k = StatsDayKey
+    keys = (select(k.dimension.label("section"), k.key.label("key"), func.sum(k.batches).label("b"),
+                   func.sum(k.person_visits).label("p"))
+            .where(*_day_rows(k, offices, split)).group_by(k.dimension, k.key).cte("day_keys"))
+    level1 = func.substr(keys.c.key, 1, 2)
+    return union_all(select(keys), select(literal("by_subject"), level1, func.sum(keys.c.b), func.sum(keys.c.p))
+                     .where(keys.c.section == "by_subject_level2").group_by(level1))
+
+
+def statements(uow: UnitOfWork, base: ContactFilter, *, day_tables: bool = True) -> dict[str, Any]:
+    """The statements of a period's contact counts: whole days from the day tables kept by triggers
+    (db/stats_day.py), the day cut by the cut-off live; everything live when ``day_tables`` is off."""
+    uow.actor.require(Permission.READ)
     repeat_matters = contact_select(uow, base.narrowed(repeat=True), func.count(distinct(Contact.matter_id)))
-    return {"fixed": _fixed_statement(uow, base), "repeat_matters": repeat_matters, "cube": _cube(uow, base),
-            "residence": _residence(uow, base)}
+    plan: dict[str, Any] = {"repeat_matters": repeat_matters}
+    if not day_tables:
+        return plan | live_statements(uow, base)
+    split = split_days(base)
+    offices = offices_of(uow, base.office_ids)
+    if split.last >= split.first:
+        plan |= {"fixed": _day_classes(offices, split), "sections": _day_keys(offices, split)}
+    if split.live is not None:
+        plan |= live_statements(uow, split.live)
+    return plan
 
 
 @dataclass(frozen=True)
@@ -148,8 +218,10 @@ def _named(uow: UnitOfWork, model: Any, office_ids: tuple[uuid.UUID, ...]) -> li
 # --- assembling the rows -----------------------------------------------------------------------
 
 
-def _fixed(row: Any, repeat_matters: Any) -> tuple[dict[str, Count], list[Item], list[Item], int]:
-    got = {name: Count(int(row[2 * i]), int(row[2 * i + 1])) for i, name in enumerate(_FIXED_KEYS)}
+def _fixed(rows: list[Any], repeat_matters: Any) -> tuple[dict[str, Count], list[Item], list[Item], int]:
+    """The single-valued counts from the sums of whole days and of the cut day (either may be missing)."""
+    values = [sum(int(row[i]) for row in rows) for i in range(2 * len(_FIXED_KEYS))]
+    got = {name: Count(values[2 * i], values[2 * i + 1]) for i, name in enumerate(_FIXED_KEYS)}
     total = got["totals"]
     singles = {name: got[name] for name in SINGLES if name in got}
     singles["individual"] = total - got["collective"]
@@ -195,17 +267,20 @@ def _subjects(d: Dictionaries, top: dict[Any, Count], detail: dict[Any, Count]) 
 
 
 def assemble(rows: dict[str, list[Any]], d: Dictionaries) -> tuple[dict[str, Count], dict[str, list[Item]], int]:
-    singles, channels, targets, repeat_matters = _fixed(rows["fixed"][0], rows["repeat_matters"])
-    cube: dict[str, dict[Any, Count]] = {name: {} for name in _CUBE_SECTIONS}
-    for section, key, batches, person_visits in rows["cube"]:
-        cube[section][key] = Count(int(batches), int(person_visits))
+    """The counts from the rows of ``statements``: whole days and the cut day added up."""
+    fixed = [row for key in ("fixed", "fixed_live") for row in rows.get(key, [])]
+    singles, channels, targets, repeat_matters = _fixed(fixed, rows["repeat_matters"])
+    cube: dict[str, dict[Any, Count]] = {name: {} for name in (*_CUBE_SECTIONS, RESIDENCE)}
+    residence = [(RESIDENCE, key, b, p) for key, b, p in rows.get("residence_live", [])]
+    for section, key, batches, person_visits in [*rows.get("sections", []), *rows.get("cube_live", []), *residence]:
+        cube[section][key] = cube[section].get(key, Count()) + Count(int(batches), int(person_visits))
     types = cube["by_matter_type"]
     by_type = _with_none([Item(t, label, types.get(t, Count())) for t, label in L.MATTER_TYPE_LABELS.items()],
                          types, L.NO_MATTER)
     level1, level2 = _subjects(d, cube["by_subject"], cube["by_subject_level2"])
     problem = {_uuid_key(k): c for k, c in cube["by_village"].items()}
     units = {_uuid_key(k): c for k, c in cube["by_responsible_unit"].items()}
-    residence = {_uuid_key(k): Count(int(b), int(p)) for k, b, p in rows["residence"]}
+    residence = {_uuid_key(k): c for k, c in cube[RESIDENCE].items()}
     sections = {
         "by_channel": channels,
         "skip_level_by_target": targets,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from app.domain.permissions import Permission
 from app.services.context import UnitOfWork
@@ -20,12 +20,11 @@ from app.statistics import submissions
 from app.statistics.compare import count_change, rate_change
 from app.statistics.compute import compute_many, scope
 from app.statistics.figures import RATE_ORDER, SECTIONS, SINGLES, Count, Figures, period_json
-from app.statistics.filters import ContactFilter, contact_select
 from app.statistics.leader_report import LeaderWorkReport, build_leader_work, leader_work_json
 from app.statistics.periods import Period, month
 from app.statistics.rates import Rate
 from app.statistics.sql import month_key
-from db.models import Contact, Office
+from db.models import Office, StatsDayClass
 
 SCHEMA_VERSION = 1
 
@@ -154,13 +153,15 @@ class TrendPoint:
 
 def monthly_trend(uow: UnitOfWork, first: date, last: date, *,
                   office_ids: tuple[uuid.UUID, ...] = ()) -> list[TrendPoint]:
-    """批次 and 人次 per month from the month of ``first`` to that of ``last``, one GROUP BY."""
+    """批次 and 人次 per month from the month of ``first`` to that of ``last``: whole days (no cut-off),
+    so one GROUP BY over the day table of contact classes."""
     uow.actor.require(Permission.READ)
     offices = scope(uow, office_ids)
     start, end = month(first.year, first.month), month(last.year, last.month)
-    f = ContactFilter(start=start.start, end=end.end, office_ids=offices)
-    key = month_key(Contact.contact_at)
-    stmt = contact_select(uow, f, key, func.count(), func.coalesce(func.sum(Contact.headcount), 0)).group_by(key)
+    day = StatsDayClass.day
+    key = month_key(day)
+    stmt = (select(key, func.sum(StatsDayClass.batches), func.sum(StatsDayClass.person_visits))
+            .where(StatsDayClass.office_id.in_(offices), day >= start.start, day <= end.end).group_by(key))
     got = {k: Count(int(b), int(p)) for k, b, p in uow.session.execute(stmt)}
     points, current = [], start
     while current.start <= end.start:

@@ -31,6 +31,7 @@ from db.models.office import (
 from db.models.persons import Person, PersonMerge, PersonPhone, PersonTag
 from db.models.reports import ImportRecord, ReportCorrection, ReportSubmission
 from db.models.screening import ScreenedConflict, ScreeningRound
+from db.models.stats_day import StatsDayClass, StatsDayKey
 from db.models.sync_partner import OfficeKey, SyncPartner
 from db.models.sync_state import (
     Assignment, SyncChange, SyncConflict, SyncImport, SyncLink, SyncLocalEdit, SyncSent,
@@ -47,5 +48,5 @@ __all__ = [
     "SyncSent", "UserAccount", "Village", "subject_id",
     "CaseOwnership", "CaseProgress", "KeyPerson", "KeyPersonContact", "LeaderReception",
     "LeaderReceptionContact", "LeaderReceptionMatter", "PetitionProxy", "ReceptionSchedule",
-    "ScreenedConflict", "ScreeningRound", "SensitivePeriod", "VillageReception",
+    "ScreenedConflict", "ScreeningRound", "SensitivePeriod", "StatsDayClass", "StatsDayKey", "VillageReception",
 ]
