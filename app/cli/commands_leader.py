@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json
+from app.cli.unit_of_work import cli_unit_of_work
 from app.errors import NotFound, StorageError
 from app.excel.leader_ledgers import export_screening_ledger
 from app.services import backlog, screening
@@ -22,12 +22,8 @@ def _period(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     period = _period(args)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            pdf = schedule_pdf(uow, period.start, period.end)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        pdf = schedule_pdf(uow, period.start, period.end)
     try:
         with open(args.output, "wb") as out:
             out.write(pdf)
@@ -39,24 +35,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_backlog_rule(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            flagged = backlog.apply_backlog_rule(uow)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        flagged = backlog.apply_backlog_rule(uow)
     print(f"按积案规则新标记 {flagged} 件")
     return 0
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
     period = _period(args)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            f = leader_work_figures(uow, period)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        f = leader_work_figures(uow, period)
     print_json({
         "period": [period.start, period.end], "leader_contacts": f.leader_contacts.json(),
         "receptions": {k.value: v for k, v in f.receptions.items()},
@@ -69,15 +57,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 def cmd_screening_ledger(args: argparse.Namespace) -> int:
     period = parse_period(PeriodKind.MONTH, args.month)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            found = [r for r in screening.rounds(uow) if r.month == period.start]
-            if not found:
-                raise NotFound("screening_round", f"排查月份：{args.month} 尚未开启排查", field="month")
-            result = export_screening_ledger(uow, found[0].id, args.output)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        found = [r for r in screening.rounds(uow) if r.month == period.start]
+        if not found:
+            raise NotFound("screening_round", f"排查月份：{args.month} 尚未开启排查", field="month")
+        result = export_screening_ledger(uow, found[0].id, args.output)
     print(f"已导出矛盾纠纷排查台账 {result.rows} 条：{args.output}")
     return 0
 
