@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,18 +25,13 @@ from app.domain.enums import MatterType, Role  # noqa: E402
 from app.domain.leader_work import ConflictStatus, ReceptionKind, Risk  # noqa: E402
 from app.services import backlog, case_ownership as co, key_persons as kp, leader_receptions as lr  # noqa: E402
 from app.services import screening as sc  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
 from app.services.workspace import Workspace, actor_for  # noqa: E402
 from db.models import CaseOwnership, Matter, MatterPetitioner, UserAccount, Village  # noqa: E402
-from docs.screenshots.shoot_matters import wait_for  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
+from _shots import NOW, OUT, PASSWORD, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
-NOW = datetime(2026, 11, 23, 10, 0)
 TODAY = NOW.date()
-OUT = Path(__file__).resolve().parent
 CONFLICTS = (
     (0, "张某某、李某某", "宅基地边界纠纷", Risk.HIGH, "镇司法所王所长"),
     (1, "某建筑公司、务工人员14人", "劳资纠纷", Risk.HIGH, "劳动保障所陈所长"),
@@ -95,16 +90,11 @@ def seed(ws: Workspace, admin) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
-        initialise(ws, OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                                   parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
-                                   admin_password="abc12345"))
-        load_demo(ws, ws.system_actor(), contacts=300)
-        admin = authenticate(ws, "admin", "abc12345")
+        ws = demo_workspace(Path(tmp) / "data", 300)
+        admin = authenticate(ws, "admin", PASSWORD)
         seed(ws, admin)
-        apply_theme(app)
         window = open_main_window(ws, admin)
         window.resize(1366, 768)
         window.show()
