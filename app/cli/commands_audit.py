@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
+from app.cli.unit_of_work import cli_unit_of_work
 from app.errors import NotFound
 from app.services import audit_log as al
 from app.services.context import UnitOfWork
@@ -29,14 +29,10 @@ def _filter(uow: UnitOfWork, args: argparse.Namespace) -> al.AuditFilter:
 
 
 def cmd_audit_list(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            ids = unpack_ids(al.audit_ids(uow, _filter(uow, args)), 0, args.limit)
-            found = al.audit_rows(uow, ids)
-            rows = [found[i] for i in ids]
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        ids = unpack_ids(al.audit_ids(uow, _filter(uow, args)), 0, args.limit)
+        found = al.audit_rows(uow, ids)
+        rows = [found[i] for i in ids]
     if args.format == "json":
         print_json([{"seq": r.seq, "at": r.at.isoformat(), "user": r.user, "action": r.action,
                      "entity_type": r.entity_type, "entity": r.entity, "details": r.details} for r in rows])
@@ -46,12 +42,8 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            result = al.export_audit(uow, _filter(uow, args), args.output)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        result = al.export_audit(uow, _filter(uow, args), args.output)
     print(f"已导出 {result.rows} 条到 {result.path}（{result.seconds:.1f} 秒）")
     return 0
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json
+from app.cli.unit_of_work import cli_unit_of_work
 from app.errors import NotFound, StorageError
 from app.excel.leader_ledgers import export_screening_ledger
 from app.services import backlog, screening
@@ -22,12 +22,8 @@ def _period(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     period = _period(args)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            pdf = schedule_pdf(uow, period.start, period.end)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        pdf = schedule_pdf(uow, period.start, period.end)
     try:
         with open(args.output, "wb") as out:
             out.write(pdf)
@@ -39,29 +35,21 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_backlog_rule(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            flagged = backlog.apply_backlog_rule(uow)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        flagged = backlog.apply_backlog_rule(uow)
     print(f"按积案规则新标记 {flagged} 件")
     return 0
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
     period = _period(args)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            if args.by_township:  # the county hub: 全县 and each township from their packages
-                from app.sync.county import county_leader_work
+    with cli_unit_of_work(args) as uow:
+        if args.by_township:  # the county hub: 全县 and each township from their packages
+            from app.sync.county import county_leader_work
 
-                found = {name: _figures_json(f) for name, f in county_leader_work(uow, period).items()}
-            else:
-                found = _figures_json(leader_work_figures(uow, period))
-    finally:
-        workspace.close()
+            found = {name: _figures_json(f) for name, f in county_leader_work(uow, period).items()}
+        else:
+            found = _figures_json(leader_work_figures(uow, period))
     print_json({"period": [period.start, period.end]} | found)
     return 0
 
@@ -78,15 +66,11 @@ def _figures_json(f: LeaderWorkFigures) -> dict[str, object]:
 
 def cmd_screening_ledger(args: argparse.Namespace) -> int:
     period = parse_period(PeriodKind.MONTH, args.month)
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            found = [r for r in screening.rounds(uow) if r.month == period.start]
-            if not found:
-                raise NotFound("screening_round", f"排查月份：{args.month} 尚未开启排查", field="month")
-            result = export_screening_ledger(uow, found[0].id, args.output)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        found = [r for r in screening.rounds(uow) if r.month == period.start]
+        if not found:
+            raise NotFound("screening_round", f"排查月份：{args.month} 尚未开启排查", field="month")
+        result = export_screening_ledger(uow, found[0].id, args.output)
     print(f"已导出矛盾纠纷排查台账 {result.rows} 条：{args.output}")
     return 0
 

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.commands_leader import SCHEDULE_HELP, schedule_arguments
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
+from app.cli.unit_of_work import cli_unit_of_work, cli_workspace
 from app.domain.enums import DocumentKind
 from app.errors import NotFound, StorageError, ValidationError
 from app.services import matters, notices
@@ -47,22 +47,18 @@ def _fields(pairs: list[str] | None) -> dict[str, str]:
 
 
 def cmd_notice_issue(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            matter = matters.find_by_number(uow, args.matter)
-            target_id = None
-            if args.kind == DocumentKind.DELIVERY_RECEIPT and args.for_kind:
-                found = [r for r in notices.list_notices(uow, matter.id) if r.document.kind == args.for_kind]
-                if not found:
-                    raise ValidationError("receipt_target", f"送达回证：该事项没有{args.for_kind}文书", field="for")
-                target_id = found[-1].document.id
-            issued = notices.issue_notice(uow, workspace, DocumentKind(args.kind), matter.id,
-                                          fields=_fields(args.field), target_id=target_id)
-            if args.output:
-                _write(issued.path, args.output)
-    finally:
-        workspace.close()
+    with cli_workspace(args) as workspace, workspace.write(workspace.system_actor()) as uow:
+        matter = matters.find_by_number(uow, args.matter)
+        target_id = None
+        if args.kind == DocumentKind.DELIVERY_RECEIPT and args.for_kind:
+            found = [r for r in notices.list_notices(uow, matter.id) if r.document.kind == args.for_kind]
+            if not found:
+                raise ValidationError("receipt_target", f"送达回证：该事项没有{args.for_kind}文书", field="for")
+            target_id = found[-1].document.id
+        issued = notices.issue_notice(uow, workspace, DocumentKind(args.kind), matter.id,
+                                      fields=_fields(args.field), target_id=target_id)
+        if args.output:
+            _write(issued.path, args.output)
     state = "已出具（重印）" if issued.reissued else "已出具"
     where = f"，已保存到 {args.output}" if args.output else ""
     print(f"{state}：{issued.label} {issued.number or ''}".rstrip() + where)
@@ -91,12 +87,8 @@ def _print_rows(rows: list[NoticeRow], fmt: str) -> None:
 
 
 def cmd_notice_list(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            rows = notices.list_notices(uow, matters.find_by_number(uow, args.matter).id)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        rows = notices.list_notices(uow, matters.find_by_number(uow, args.matter).id)
     _print_rows(rows, args.format)
     return 0
 
@@ -104,34 +96,26 @@ def cmd_notice_list(args: argparse.Namespace) -> int:
 def cmd_notice_batch(args: argparse.Namespace) -> int:
     """All notices issued on a day (of one kind) in one PDF, for printing at once."""
     day = date.fromisoformat(args.date) if args.date else None
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            rows = [r for r in notices.notices_issued_on(uow, day or uow.today(),
-                                                         DocumentKind(args.kind) if args.kind else None)
-                    if r.has_file]
-            if not rows:
-                raise ValidationError("batch_empty", "批量打印：当天没有已出具的文书", field="date")
-            _write(notices.render_batch(uow, workspace, [r.document.id for r in rows]), args.output)
-    finally:
-        workspace.close()
+    with cli_workspace(args) as workspace, workspace.read(workspace.system_actor()) as uow:
+        rows = [r for r in notices.notices_issued_on(uow, day or uow.today(),
+                                                     DocumentKind(args.kind) if args.kind else None)
+                if r.has_file]
+        if not rows:
+            raise ValidationError("batch_empty", "批量打印：当天没有已出具的文书", field="date")
+        _write(notices.render_batch(uow, workspace, [r.document.id for r in rows]), args.output)
     _print_rows(rows, "table")
     print(f"已合并保存到 {args.output}")
     return 0
 
 
 def cmd_person_cover(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            hits = find_persons(uow, args.person, limit=2)
-            if len(hits) != 1:
-                found = "找到多份档案" if hits else "没有找到档案"
-                raise NotFound("person_ambiguous", f"信访人：按“{args.person}”{found}，请用身份证号指定一人",
-                               field="person")
-            _write(render_person_cover(uow, hits[0].person.id, retention=args.retention), args.output)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        hits = find_persons(uow, args.person, limit=2)
+        if len(hits) != 1:
+            found = "找到多份档案" if hits else "没有找到档案"
+            raise NotFound("person_ambiguous", f"信访人：按“{args.person}”{found}，请用身份证号指定一人",
+                           field="person")
+        _write(render_person_cover(uow, hits[0].person.id, retention=args.retention), args.output)
     print(f"已生成：{hits[0].person.name} 的档案封面，已保存到 {args.output}")
     return 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
+from app.cli.unit_of_work import cli_unit_of_work
 from app.domain.enums import MatterState
 from app.services.matter_queries import MatterRow, list_matters
 from app.services.person_search import PersonHit, find_persons
@@ -37,13 +37,9 @@ def _deadline_text(row: MatterRow) -> str:
 
 
 def cmd_matter_list(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            rows = list_matters(uow, state=MatterState(args.state) if args.state else None,
-                                overdue=args.overdue, due_within=args.due_within, limit=args.limit)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        rows = list_matters(uow, state=MatterState(args.state) if args.state else None,
+                            overdue=args.overdue, due_within=args.due_within, limit=args.limit)
     if args.format == "json":
         print_json([matter_json(r) for r in rows])
         return 0
@@ -65,12 +61,8 @@ def person_json(hit: PersonHit) -> dict[str, object]:
 
 
 def cmd_person_find(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            hits = find_persons(uow, args.text, limit=args.limit)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        hits = find_persons(uow, args.text, limit=args.limit)
     if args.format == "json":
         print_json([person_json(h) for h in hits])
         return 0

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
+from app.cli.unit_of_work import cli_unit_of_work
 from app.domain.enums import Channel, MatterState, MatterType
 from app.errors import ValidationError
 from app.services.context import UnitOfWork
@@ -54,17 +54,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = parse_period(kind, args.period, getattr(args, "end", None))
     if args.output is None and args.format != "json":
         args.format = "table"
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            report = build_report(uow, period, live=args.live)
-            if args.output:
-                from app.excel.report_workbook import export_report
+    with cli_unit_of_work(args) as uow:
+        report = build_report(uow, period, live=args.live)
+        if args.output:
+            from app.excel.report_workbook import export_report
 
-                path = export_report(uow, report, args.output)
-                sys.stderr.write(f"已生成：{path}\n")
-    finally:
-        workspace.close()
+            path = export_report(uow, report, args.output)
+            sys.stderr.write(f"已生成：{path}\n")
     if args.format == "json":
         print_json(report_json(report))
     elif args.format == "table":
@@ -96,24 +92,16 @@ def _print_summary(data: dict[str, Any]) -> None:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     period = guess_period(args.period)
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            info = submissions.submit(uow, period, note=args.note or "")
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        info = submissions.submit(uow, period, note=args.note or "")
     print(f"已标记报送：{info.period.label()}（{info.submitted_at:%Y-%m-%d %H:%M}）")
     return 0
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     period = guess_period(args.period)
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            info = submissions.record_correction(uow, period, args.reason)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        info = submissions.record_correction(uow, period, args.reason)
     print(f"已登记更正：{period.label()} 第 {info.seq} 次，{len(info.changes)} 项数据变化")
     for c in info.changes:
         print(f"  {c.label}：{c.before} → {c.after}")
@@ -121,12 +109,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            infos = submissions.review(uow)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        infos = submissions.review(uow)
     if args.format == "json":
         print_json([{
             "period": {"key": i.period.key(), "label": i.period.label()},
@@ -176,14 +160,10 @@ def _filters(uow: UnitOfWork, args: argparse.Namespace) -> tuple[ContactFilter, 
 def cmd_ledger_export(args: argparse.Namespace) -> int:
     from app.excel.ledgers import LedgerKind, export_ledger
 
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            contacts, matters = _filters(uow, args)
-            result = export_ledger(uow, LedgerKind(args.kind), args.output, contacts=contacts,
-                                   matters=matters, progress=_progress("导出"))
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        contacts, matters = _filters(uow, args)
+        result = export_ledger(uow, LedgerKind(args.kind), args.output, contacts=contacts,
+                               matters=matters, progress=_progress("导出"))
     sys.stderr.write("\n")
     print(f"已导出 {result.rows} 条到 {result.path}（{result.seconds:.1f} 秒）")
     return 0
@@ -206,12 +186,8 @@ def cmd_ledger_import(args: argparse.Namespace) -> int:
         sheet=args.sheet, mapping=_mapping(args.map), header_row=args.header_row, dry_run=args.dry_run,
         default_channel=Channel(args.default_channel), default_matter_type=MatterType(args.default_type),
         default_subject=args.default_subject, error_workbook=Path(args.errors) if args.errors else None)
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            result = import_ledger(uow, args.file, options, progress=_progress("导入"))
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        result = import_ledger(uow, args.file, options, progress=_progress("导入"))
     sys.stderr.write("\n")
     if args.format == "json":
         print_json(_import_json(result))

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from app.cli.commands_setup import open_workspace
+from app.cli.unit_of_work import cli_workspace
 from app.services import data_keys
 from app.services.users import authenticate
 
@@ -20,8 +20,7 @@ def read_password() -> str:
 
 def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
     """Turn encryption on; run again after an interruption, it seals the attachments still plain."""
-    workspace = open_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         password = read_password()
         actor = authenticate(workspace, args.admin, password)
         if data_keys.public_key_of(workspace) is not None:
@@ -29,8 +28,6 @@ def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
             print(f"附件加密早已开启；本次加密了其余 {sealing.sealed} 个附件。")
             return 0
         result = data_keys.turn_on(workspace, actor, password)
-    finally:
-        workspace.close()
     print(f"附件加密已开启，已加密 {result.files_encrypted} 个附件。")
     print("恢复码（只显示这一次，请抄写或打印后锁入保险柜；所有管理员密码遗失时凭它恢复）：")
     print(result.recovery_code)

@@ -8,16 +8,9 @@ import sys
 import time
 
 from app.cli.output import print_json
+from app.cli.unit_of_work import cli_workspace, open_workspace
 from app.domain.enums import OfficeLevel
 from app.errors import StorageError, ValidationError
-from app.services.workspace import Workspace
-
-
-def open_workspace(args: argparse.Namespace, *, initialised: bool = True) -> Workspace:
-    workspace = Workspace.open(args.data_dir, args.db)
-    if initialised and not workspace.is_initialised():
-        raise ValidationError("not_initialised", "数据库尚未初始化：请先运行 xinfang init", field="db")
-    return workspace
 
 
 def read_new_password() -> str:
@@ -54,18 +47,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import load_demo
 
-    workspace = open_workspace(args)
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
         sys.stderr.write(f"\r生成演示数据 {done}/{total}")
         sys.stderr.flush()
 
-    try:
+    with cli_workspace(args) as workspace:
         summary = load_demo(workspace, workspace.system_actor(), seed=args.seed,
                             contacts=args.contacts, progress=progress)
-    finally:
-        workspace.close()
     sys.stderr.write("\n")
     print(f"已生成演示数据（{time.monotonic() - started:.1f} 秒）：")
     for key, value in vars(summary).items():

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from app.cli import commands_sync_data
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_json, print_table
+from app.cli.unit_of_work import cli_unit_of_work
 from app.domain.enums import OfficeLevel
 from app.sync.enrolment import (
     EnrolmentCard, admit_township_file, deactivate_partner, join_county_file, write_county_card,
@@ -26,12 +26,8 @@ CHECK_BY_PHONE = "请与对方经办人电话核对指纹，一致后再使用�
 
 
 def cmd_enrolment(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            card = write_county_card(uow, Path(args.out))
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        card = write_county_card(uow, Path(args.out))
     _show("已写出本单位登记文件", card)
     print(f"  文件：{args.out}（交给各乡镇，用 xinfang sync join 导入）")
     print(CHECK_BY_PHONE)
@@ -39,12 +35,8 @@ def cmd_enrolment(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            county_card, own = join_county_file(uow, Path(args.file), Path(args.out))
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        county_card, own = join_county_file(uow, Path(args.file), Path(args.out))
     _show("已登记县级单位", county_card)
     _show("已写出本单位登记文件", own)
     print(f"  文件：{args.out}（交回县信访局，用 xinfang sync admit 导入）")
@@ -53,27 +45,19 @@ def cmd_join(args: argparse.Namespace) -> int:
 
 
 def cmd_admit(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            card = admit_township_file(uow, Path(args.file))
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        card = admit_township_file(uow, Path(args.file))
     _show("已登记乡镇", card)
     print(CHECK_BY_PHONE)
     return 0
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            rows = [{"name": p.name, "division_code": p.division_code, "level": p.level,
-                     "fingerprint": fingerprint(p.signing_public, p.encryption_public),
-                     "enrolled_at": p.enrolled_at.isoformat(timespec="seconds")}
-                    for p in active_partners(uow.session)]
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        rows = [{"name": p.name, "division_code": p.division_code, "level": p.level,
+                 "fingerprint": fingerprint(p.signing_public, p.encryption_public),
+                 "enrolled_at": p.enrolled_at.isoformat(timespec="seconds")}
+                for p in active_partners(uow.session)]
     if args.format == "json":
         print_json(rows)
     else:
@@ -84,14 +68,10 @@ def cmd_partners(args: argparse.Namespace) -> int:
 
 
 def cmd_deactivate(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args)
-    try:
-        with workspace.write(workspace.system_actor()) as uow:
-            partner = partner_by_code(uow.session, args.code)
-            deactivate_partner(uow, partner.id)
-            name = partner.name
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args, write=True) as uow:
+        partner = partner_by_code(uow.session, args.code)
+        deactivate_partner(uow, partner.id)
+        name = partner.name
     print(f"已停用：{name}（{args.code}），今后不再接受其同步包")
     return 0
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.commands_setup import open_workspace
 from app.cli.output import print_table
+from app.cli.unit_of_work import cli_unit_of_work, cli_workspace
 from app.sync.importing import KINDS, ImportReport
 
 KIND_LABELS = {"new": "新增", "updated": "更新", "unchanged": "未变", "conflicting": "冲突", "deleted": "删除"}
@@ -21,8 +21,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from app.errors import ValidationError
 
         raise ValidationError("directory", f"导出目录：{directory} 不存在或不是文件夹", field="to")
-    workspace = open_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         actor = workspace.system_actor()
         if args.admin:  # a login unlocks the key that opens sealed attachments (docs/sync-data.md)
             from app.cli.commands_security import read_password
@@ -30,8 +29,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             actor = authenticate(workspace, args.admin, read_password())
         results = export_packages(workspace, actor, directory, full=args.full, office_code=args.office)
-    finally:
-        workspace.close()
     for result in results:
         print(result.path.relative_to(directory))
         detail = "，".join(f"{t} {n}" for t, n in result.rows.items()) or "无变化"
@@ -65,26 +62,19 @@ def _print_report(report: ImportReport) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from app.sync.importing import import_package
 
-    workspace = open_workspace(args)
-    try:
+    with cli_workspace(args) as workspace:
         actor = workspace.system_actor()
         for name in args.files:
             _print_report(import_package(workspace, actor, Path(name), dry_run=args.dry_run,
                                          force_gap=args.force_gap))
-    finally:
-        workspace.close()
     return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     from app.sync.conflicts import open_conflicts
 
-    workspace = open_workspace(args)
-    try:
-        with workspace.read(workspace.system_actor()) as uow:
-            found = open_conflicts(uow)
-    finally:
-        workspace.close()
+    with cli_unit_of_work(args) as uow:
+        found = open_conflicts(uow)
     print_table(["编号", "表", "记录", "字段", "本地值", "对方值"],
                 [[str(c.id)[:8], c.table, str(c.row_id), c.field, str(c.local_value), str(c.incoming_value)]
                  for c in found])

@@ -1,11 +1,63 @@
-"""What the shoot_*.py scripts share: waiting for a page's background work while Qt keeps painting."""
+"""What the shoot_*.py scripts share: the demo township and its workspace at a fixed moment, the themed
+application, and waiting for a page's background work while Qt keeps painting."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+
+from app.services.demo import load_demo
+from app.services.offices import OfficeSetup, initialise
+from app.services.workspace import Workspace
+from ui.theme import apply_theme
+
+NOW = datetime(2026, 11, 23, 10, 0)
+OUT = Path(__file__).resolve().parent
+PASSWORD = "abc12345"
+TOWNSHIP = OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
+                       parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
+                       admin_password=PASSWORD)
+
+
+def themed_app() -> QApplication:
+    app = QApplication.instance() or QApplication(["xinfang"])
+    apply_theme(app)  # type: ignore[arg-type]
+    return app  # type: ignore[return-value]
+
+
+def township(folder: Path, *, villages: tuple[str, ...] = ()) -> Workspace:
+    """A new workspace in ``folder`` at ``NOW`` holding the demo township, nothing recorded yet."""
+    ws = Workspace.open(folder, clock=lambda: NOW)
+    initialise(ws, dataclasses.replace(TOWNSHIP, villages=villages))
+    return ws
+
+
+def demo_workspace(folder: Path, contacts: int, *, villages: tuple[str, ...] = (), seed: int = 2026) -> Workspace:
+    """The workspace in ``folder`` at ``NOW``; a new one is the demo township with ``contacts`` demo contacts
+    (three years of work up to ``NOW``), an existing one (a demo folder given on the command line) is used as is."""
+    if (folder / "xinfang.db").exists():
+        return Workspace.open(folder, clock=lambda: NOW)
+    ws = township(folder, villages=villages)
+    load_demo(ws, ws.system_actor(), seed=seed, contacts=contacts)
+    return ws
+
+
+def on_demo_workspace(shoot: Callable[[Workspace], None], contacts: int) -> int:
+    """``shoot`` on the demo data folder given as the first argument, else on a throwaway one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = demo_workspace(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tmp) / "data", contacts)
+        try:
+            shoot(ws)
+        finally:
+            ws.close()
+    return 0
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 120.0) -> None:

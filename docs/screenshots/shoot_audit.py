@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,24 +25,15 @@ from app.excel.ledgers import LedgerKind, export_ledger  # noqa: E402
 from app.services import notices  # noqa: E402
 from app.services.demo import load_demo  # noqa: E402
 from app.services.matter_dossier import load_dossier  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.person_archive import load_archive  # noqa: E402
 from app.services.users import authenticate, create_user, set_accusation_access  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from db.models import Document, Matter, MatterPetitioner  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
-PASSWORD = "abc12345"
+from _shots import OUT, PASSWORD, themed_app, township, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def a_mornings_work(ws: Workspace, folder: Path) -> None:
-    initialise(ws, OfficeSetup(
-        name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000", parent_name="某某县信访局",
-        admin_login="admin", admin_name="王管理", admin_password=PASSWORD, villages=("东风村", "红旗村")))
     admin = authenticate(ws, "admin", PASSWORD)
     load_demo(ws, admin, contacts=150)
     with ws.write(admin) as uow:
@@ -80,10 +70,9 @@ def a_mornings_work(ws: Workspace, folder: Path) -> None:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(["xinfang"])
-    apply_theme(app)  # type: ignore[arg-type]
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
+        ws = township(Path(tmp) / "data", villages=("东风村", "红旗村"))
         try:
             a_mornings_work(ws, Path(tmp))
             window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,31 +22,17 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.machine_settings import MachineSettings  # noqa: E402
 from app.services.backup import Reason, create_backup  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
-from app.services.workspace import Workspace  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
-PASSWORD = "abc12345"
+from _shots import NOW, OUT, PASSWORD, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(["xinfang"])
-    apply_theme(app)  # type: ignore[arg-type]
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
-        ws = Workspace.open(folder, clock=lambda: NOW)
+        ws = demo_workspace(folder, 300, villages=("东风村", "红旗村", "幸福社区", "团结村"))
         try:
-            initialise(ws, OfficeSetup(
-                name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                parent_name="某某县信访局", admin_login="admin", admin_name="王管理", admin_password=PASSWORD,
-                villages=("东风村", "红旗村", "幸福社区", "团结村")))
-            load_demo(ws, ws.system_actor(), seed=2026, contacts=300)
             day = NOW - timedelta(days=62)
             while day.date() < NOW.date():
                 if day.weekday() < 5:

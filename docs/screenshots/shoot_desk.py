@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,17 +20,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app.domain.workflow import FINISHED_STATES  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.workspace import Workspace, actor_for  # noqa: E402
 from db.models import Matter, MatterPetitioner, Person, UserAccount  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
 from ui.widgets.chosen_persons import ChosenPerson  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
+from _shots import OUT, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def returning_person(ws: Workspace) -> tuple[str, str]:
@@ -51,17 +44,12 @@ def returning_person(ws: Workspace) -> tuple[str, str]:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
-        initialise(ws, OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                                   parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
-                                   admin_password="abc12345"))
-        load_demo(ws, ws.system_actor(), contacts=600)
+        ws = demo_workspace(Path(tmp) / "data", 600)
         with ws.database.read() as session:
             admin = actor_for(session.scalars(select(UserAccount).where(UserAccount.login == "admin")).one())
         initials, subject = returning_person(ws)
-        apply_theme(app)
         window = open_main_window(ws, admin)
         window.resize(1366, 768)
         window.show()

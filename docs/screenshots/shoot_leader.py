@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,28 +19,16 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.demo import load_demo  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
-from app.services.workspace import Workspace  # noqa: E402
-from docs.screenshots._shots import wait_for  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
+from _shots import OUT, PASSWORD, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
-        initialise(ws, OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                                   parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
-                                   admin_password="abc12345"))
-        load_demo(ws, ws.system_actor(), contacts=1200)
-        admin = authenticate(ws, "admin", "abc12345")
-        apply_theme(app)
+        ws = demo_workspace(Path(tmp) / "data", 1200)
+        admin = authenticate(ws, "admin", PASSWORD)
         window = open_main_window(ws, admin)
         window.resize(1366, 768)
         window.show()

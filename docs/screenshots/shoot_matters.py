@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,19 +22,13 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services import matter_oversight as ov  # noqa: E402
 from app.services.attachments import store_bytes  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
 from app.services.listing import unpack_ids  # noqa: E402
 from app.services.matter_dossier import load_dossier  # noqa: E402
 from app.services.matter_list import MatterFilter, matter_list_ids  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
+from _shots import OUT, PASSWORD, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def showcase_matter(ws: Workspace, actor) -> object:  # type: ignore[no-untyped-def]
@@ -52,14 +46,10 @@ def showcase_matter(ws: Workspace, actor) -> object:  # type: ignore[no-untyped-
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
-        initialise(ws, OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                                   parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
-                                   admin_password="abc12345"))
-        load_demo(ws, ws.system_actor(), contacts=600)
-        admin = authenticate(ws, "admin", "abc12345")
+        ws = demo_workspace(Path(tmp) / "data", 600)
+        admin = authenticate(ws, "admin", PASSWORD)
         matter_id = showcase_matter(ws, admin)
         with ws.write(admin) as uow:
             ov.set_case_leader(uow, matter_id, "李建国（镇长）")
@@ -68,7 +58,6 @@ def main() -> None:
                 date(2026, 11, 30)))
             store_bytes(uow, ws.attachments_dir, b"%PDF-1.4\n" + b"0" * 120_000, "现场核查记录扫描件.pdf",
                         "matter", matter_id)
-        apply_theme(app)
         window = open_main_window(ws, admin)  # opens on 到期提醒: the demo has clocks due
         window.resize(1366, 768)
         window.show()

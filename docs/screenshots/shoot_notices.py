@@ -9,25 +9,22 @@ the dossier of the matter with the newest 答复意见书, its preview on top, a
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication
-from shoot_reports import NOW, OUT, PASSWORD, demo_workspace, wait_for  # noqa: F401 - same folder
+from shoot_reports import CONTACTS  # same folder; puts the repository on sys.path
+from _shots import OUT, PASSWORD, on_demo_workspace, themed_app, wait_for  # same folder
 from sqlalchemy import select
 
 from app.services.users import authenticate
 from app.services.workspace import Workspace
 from db.models import Document
 from ui.app import open_main_window
-from ui.theme import apply_theme
 
 
 def shoot(ws: Workspace) -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
-    apply_theme(app)  # type: ignore[arg-type]
+    themed_app()
     with ws.database.read() as session:
         doc = session.scalars(select(Document).where(Document.kind == "reply")
                               .order_by(Document.issued_on.desc())).first()
@@ -60,20 +57,7 @@ def shoot(ws: Workspace) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        ws = demo_workspace(Path(sys.argv[1]))
-        try:
-            shoot(ws)
-        finally:
-            ws.close()
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        ws = demo_workspace(Path(tmp) / "data")
-        try:
-            shoot(ws)
-        finally:
-            ws.close()
-    return 0
+    return on_demo_workspace(shoot, CONTACTS)
 
 
 if __name__ == "__main__":

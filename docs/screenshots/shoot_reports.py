@@ -10,8 +10,6 @@ by subject, and writes reports.png next to this file.
 from __future__ import annotations
 
 import sys
-import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,34 +17,17 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.demo import load_demo  # noqa: E402
-from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from app.statistics import periods  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
+from _shots import OUT, PASSWORD, on_demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
-PASSWORD = "abc12345"
-
-
-def demo_workspace(folder: Path) -> Workspace:
-    fresh = not (folder / "xinfang.db").exists()
-    ws = Workspace.open(folder, clock=lambda: NOW)
-    if fresh:
-        initialise(ws, OfficeSetup(name="某某县某某镇人民政府", short_name="某某镇", division_code="330106101000",
-                                   parent_name="某某县信访局", admin_login="admin", admin_name="王管理",
-                                   admin_password=PASSWORD))
-        load_demo(ws, ws.system_actor(), contacts=5000)
-    return ws
+CONTACTS = 5000  # three years of a busy township (shoot_notices.py shoots the same workspace)
 
 
 def shoot(ws: Workspace) -> None:
-    app = QApplication.instance() or QApplication(["xinfang"])
-    apply_theme(app)  # type: ignore[arg-type]
+    themed_app()
     window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))
     window.resize(1366, 768)
     window.show()
@@ -62,20 +43,7 @@ def shoot(ws: Workspace) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        ws = demo_workspace(Path(sys.argv[1]))
-        try:
-            shoot(ws)
-        finally:
-            ws.close()
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        ws = demo_workspace(Path(tmp) / "data")
-        try:
-            shoot(ws)
-        finally:
-            ws.close()
-    return 0
+    return on_demo_workspace(shoot, CONTACTS)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,13 +27,8 @@ from app.services.workspace import Workspace  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
 from ui.idle_lock import IdleLock  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
 from ui.wizard import SetupWizard  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
-
-NOW = datetime(2026, 11, 23, 10, 0)
-OUT = Path(__file__).resolve().parent
-PASSWORD = "abc12345"
+from _shots import NOW, OUT, PASSWORD, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def side_by_side(shots: list[QPixmap], columns: int = 2, gap: int = 16) -> QPixmap:
@@ -134,8 +128,7 @@ def shoot_settings(ws: Workspace) -> None:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(["xinfang"])
-    apply_theme(app)  # type: ignore[arg-type]
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.open(Path(tmp) / "data", clock=lambda: NOW)
         try:

@@ -28,11 +28,8 @@ from app.sync.enrolment import admit_township, join_county, own_card  # noqa: E4
 from app.sync.exporting import export_packages  # noqa: E402
 from app.sync.importing import import_packages  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
+from _shots import OUT, PASSWORD, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
-OUT = Path(__file__).resolve().parent
-PASSWORD = "abc12345"
 TOWNSHIPS = (("某某县某某镇人民政府", "某某镇", "330106101000"), ("某某县东城街道办事处", "东城街道", "330106102000"),
              ("某某县青山乡人民政府", "青山乡", "330106203000"))
 
@@ -71,8 +68,7 @@ def shoot(ws: Workspace, name: str, prepare=None) -> None:  # type: ignore[no-un
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    apply_theme(app)
+    themed_app()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         county = office(base / "county", "某某县信访局", "某某县", "330106000000", OfficeLevel.COUNTY)

@@ -1,8 +1,8 @@
 """Demo data: reproducible, complete at today (every state, live clocks), refusing a loaded database,
 and cancellable between batches.
 
-One 400-contact load is shared by the module (a copy of the prepared template, opened exactly as the
-``ws`` fixture opens it); the determinism test loads a second one on the ``ws`` fixture itself.
+One 400-contact load on a copy of the prepared template is shared by the test run (tests/support/matters.py,
+also the deadline board's demo database); the determinism test loads a second one on the ``ws`` fixture itself.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from app.services.workspace import Workspace, actor_for
 from db.models import (Contact, ContactPerson, Matter, MatterDeadline, MatterEvent, Office, Person,
                        UserAccount)
 from tests.conftest import FIXED_NOW, Clock
-
-CONTACTS = 400
+from tests.support.matters import DEMO_CONTACTS as CONTACTS, demo_build
 
 
 def _admin(ws: Workspace) -> Actor:
@@ -51,13 +50,11 @@ def _matter_rows(ws: Workspace) -> list[tuple[object, ...]]:
 @pytest.fixture(scope="module")
 def loaded(template_dir: Path, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[Workspace, Actor, DemoSummary, list[tuple[int, int]]]]:
+    build = demo_build(template_dir, tmp_path_factory.getbasetemp())
     folder = tmp_path_factory.mktemp("demo") / "data"
-    shutil.copytree(template_dir, folder)
+    shutil.copytree(build.folder, folder)
     ws = Workspace.open(folder, clock=Clock())
-    admin = _admin(ws)
-    calls: list[tuple[int, int]] = []
-    summary = load_demo(ws, admin, contacts=CONTACTS, progress=lambda done, total: calls.append((done, total)))
-    yield ws, admin, summary, calls
+    yield ws, _admin(ws), build.summary, build.progress
     ws.close()
 
 

@@ -1,11 +1,16 @@
 """Test helpers for matter lists, dossiers and the deadline board: register matters through the real
-services, and a demo database (``load_demo``, 400 contacts) built once per test process and copied."""
+services, and a demo database (``load_demo``, 400 contacts) built once per test run and copied."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -15,6 +20,7 @@ from app.domain.enums import Channel, MatterType
 from app.services import matter_steps as st, matters
 from app.services.context import Actor
 from app.services.contacts import NewContact, register_contact
+from app.services.demo import DemoSummary
 from app.services.persons import PersonInput
 from app.services.workspace import Workspace, actor_for
 from db.models import ResponsibleUnit, UserAccount, Village
@@ -27,7 +33,6 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明"
 def person_name(i: int) -> str:
     """A distinct valid name for the i-th test person (names may not hold digits)."""
     return SURNAMES[i % 16] + GIVEN[(i // 16) % 16] + ("" if i < 256 else GIVEN[(i // 256) % 16])
-_DEMO: dict[str, Path] = {}
 
 
 def register(ws: Workspace, actor: Actor, content: str, *, on: date = date(2026, 11, 2), name: str = "张三",
@@ -71,20 +76,71 @@ def add_unit(ws: Workspace, actor: Actor, name: str) -> uuid.UUID:
         return unit.id
 
 
-def demo_workspace(template_dir: Path, scratch: Path, target: Path, clock: object) -> Workspace:
-    """A copy of the test template filled by ``load_demo`` (built once per process, then copied)."""
-    if "dir" not in _DEMO:
-        from app.services.demo import load_demo
+@dataclass(frozen=True)
+class DemoBuild:
+    """The demo database as ``load_demo`` left it, with what it returned and reported on the way."""
 
-        built = scratch / "demo_template"
-        shutil.copytree(template_dir, built)
-        ws = Workspace.open(built, clock=clock)  # type: ignore[arg-type]
-        with ws.database.read() as session:
-            admin = actor_for(session.scalars(select(UserAccount).where(UserAccount.login == "admin")).one())
-        load_demo(ws, admin, contacts=DEMO_CONTACTS)
-        ws.close()
-        _DEMO["dir"] = built
-    shutil.copytree(_DEMO["dir"], target)
+    folder: Path
+    summary: DemoSummary
+    progress: list[tuple[int, int]]
+
+
+_DEMO: dict[str, DemoBuild] = {}
+
+
+def run_temp_dir(basetemp: Path) -> Path:
+    """The temporary folder the whole test run shares: pytest-xdist gives each worker a subfolder."""
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+@contextmanager
+def _run_lock(path: Path) -> Iterator[None]:
+    """Only one worker at a time (the others wait); without fcntl (Windows) each may build its own."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def demo_build(template_dir: Path, basetemp: Path) -> DemoBuild:
+    """``load_demo`` (400 contacts, as the administrator, at the tests' fixed now) on a copy of the test
+    template: built by the first test process of the run that needs it, then only copied."""
+    if "build" not in _DEMO:
+        folder = run_temp_dir(basetemp) / "demo_template"
+        with _run_lock(folder.with_suffix(".lock")):
+            if not folder.exists():
+                _build_demo(template_dir, folder)
+        summary, progress = pickle.loads(folder.with_suffix(".pickle").read_bytes())
+        _DEMO["build"] = DemoBuild(folder, summary, progress)
+    return _DEMO["build"]
+
+
+def _build_demo(template_dir: Path, folder: Path) -> None:
+    from app.services.demo import load_demo
+    from tests.conftest import Clock
+
+    building = folder.with_name(f"{folder.name}.{os.getpid()}")
+    shutil.copytree(template_dir, building)
+    ws = Workspace.open(building, clock=Clock())
+    with ws.database.read() as session:
+        admin = actor_for(session.scalars(select(UserAccount).where(UserAccount.login == "admin")).one())
+    progress: list[tuple[int, int]] = []
+    summary = load_demo(ws, admin, contacts=DEMO_CONTACTS, progress=lambda done, total: progress.append((done, total)))
+    ws.close()
+    folder.with_suffix(".pickle").write_bytes(pickle.dumps((summary, progress)))
+    building.rename(folder)  # last: a worker never sees a half-built folder
+
+
+def demo_workspace(template_dir: Path, scratch: Path, target: Path, clock: object) -> Workspace:
+    """A copy of the demo database (``demo_build``) opened at ``clock``."""
+    shutil.copytree(demo_build(template_dir, scratch).folder, target)
     return Workspace.open(target, clock=clock)  # type: ignore[arg-type]
 
 
