@@ -15,6 +15,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import datetime, timezone
@@ -41,6 +42,7 @@ from app.sync.changes import TOMBSTONE, tables_for
 from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
+from db.last_contact import Deferred
 from db.models import (
     ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
@@ -184,6 +186,8 @@ class _Applier:
         self.local_id: uuid.UUID = local.id
         self.new_assignments: list[dict[str, Any]] = []
         self.merges: list[dict[str, Any]] = []
+        # Row triggers that would update person once per link written: made up for after the upserts.
+        self.last_contact = Deferred(self.connection)
 
     def among(self, column: Any, ids: list[Any]) -> Any:
         """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter instead of thousands."""
@@ -211,6 +215,7 @@ class _Applier:
             self.delete_tombstones(table)
         for table in ordered:
             self.upsert(table)
+        self.last_contact.finish()
         self.check_counts(ordered)
         if not self.dry_run:
             self.apply_merges()
@@ -261,11 +266,12 @@ class _Applier:
                 self.note_new(table.name, row)
         if table.name == "person" and not self.dry_run and new < stage.size:
             stage.free_id_numbers(edited)
-        self.merge_edited(table, stage, edited, counter)
-        if self.dry_run:
-            return
-        stage.write(edited, new=new, updated=updated)
-        stage.restore_self_references()
+        with nullcontext() if self.dry_run else self.last_contact.writing(table.name, select(stage.table.c.id)):
+            self.merge_edited(table, stage, edited, counter)
+            if self.dry_run:
+                return
+            stage.write(edited, new=new, updated=updated)
+            stage.restore_self_references()
         written = stage.count_written()
         if written != stage.size:
             raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"

@@ -1,0 +1,91 @@
+"""person.last_contact_at for bulk writers: its row triggers suspended, the touched persons refreshed at once.
+
+Revision 0004 keeps ``person.last_contact_at`` exact with row triggers on ``contact_person`` (a link
+written or removed) and ``contact`` (its time corrected). On PostgreSQL each firing runs one UPDATE of
+person, planned anew and touching all of person's indexes: a sync package's 16,000 links cost the county
+hub seconds. ``Deferred`` switches those triggers off for the rest of the transaction, notes which
+persons the written rows can concern, and in ``finish`` recomputes exactly those in one statement and
+switches the triggers on again, before the commit. ``ALTER TABLE … DISABLE TRIGGER`` is transactional
+(a rollback undoes it) and takes a SHARE ROW EXCLUSIVE lock: readers go on, other writers wait as they
+already do for the write lock. SQLite's triggers are cheap and cannot be switched off: nothing changes
+there, nor where this program's role does not own the tables (then the triggers simply run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Column, Connection, MetaData, Select, Table, Uuid, func, select, text, update
+
+from db.models import Contact, ContactPerson, Person
+
+_LINK = ContactPerson.__table__
+_CONTACT = Contact.__table__
+_PERSON = Person.__table__
+# Per table: its PostgreSQL trigger (migration 0004) and the persons a written row of it can concern,
+# given a select of the written rows' ids (a link's person before and after the write; a contact's persons).
+TRIGGERS: dict[str, tuple[str, Callable[[Select[Any]], Select[Any]]]] = {
+    "contact_person": ("person_last_contact_cp", lambda ids: select(_LINK.c.person_id).where(_LINK.c.id.in_(ids))),
+    "contact": ("person_last_contact_c", lambda ids: select(_LINK.c.person_id).where(_LINK.c.contact_id.in_(ids))),
+}
+
+
+def newest_contact(person_id: Any) -> Any:
+    """The newest contact_at among the contacts naming ``person_id`` (what the triggers store)."""
+    return (select(func.max(_CONTACT.c.contact_at))
+            .select_from(_LINK.join(_CONTACT, _CONTACT.c.id == _LINK.c.contact_id))
+            .where(_LINK.c.person_id == person_id).scalar_subquery())
+
+
+class Deferred:
+    """The last-contact triggers of one transaction's bulk writes, suspended and made up for in ``finish``."""
+
+    TOUCHED = "sync_touched_person"
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.postgresql = connection.dialect.name == "postgresql"
+        self.suspended: list[str] = []
+        self._owned: bool | None = None
+        self.touched = Table(self.TOUCHED, MetaData(), Column("person_id", Uuid), prefixes=["TEMPORARY"])
+
+    @contextmanager
+    def writing(self, table: str, ids: Select[Any]) -> Iterator[None]:
+        """Around the writes of ``table``'s rows ``ids``: their persons are noted before and after."""
+        if table not in TRIGGERS or not self._may_suspend():
+            yield
+            return
+        trigger, persons = TRIGGERS[table]
+        if not self.suspended:
+            self.touched.create(self.connection)
+        if table not in self.suspended:
+            self.connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"'))
+            self.suspended.append(table)
+        self.connection.execute(self.touched.insert().from_select(["person_id"], persons(ids)))
+        yield
+        self.connection.execute(self.touched.insert().from_select(["person_id"], persons(ids)))
+
+    def finish(self) -> None:
+        """Every noted person's last contact recomputed (only changed values written, the row's own
+        updated_at kept as the trigger keeps it), triggers back on."""
+        if not self.suspended:
+            return
+        noted = select(self.touched.c.person_id).distinct().subquery()
+        newest = select(noted.c.person_id, newest_contact(noted.c.person_id).label("newest")).subquery()
+        self.connection.execute(update(_PERSON).where(_PERSON.c.id == newest.c.person_id,
+                                                      _PERSON.c.last_contact_at.is_distinct_from(newest.c.newest))
+                                .values(last_contact_at=newest.c.newest, updated_at=_PERSON.c.updated_at))
+        for table in self.suspended:
+            self.connection.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER "{TRIGGERS[table][0]}"'))
+        self.touched.drop(self.connection)
+        self.suspended = []
+
+    def _may_suspend(self) -> bool:
+        """PostgreSQL, and our role owns the tables (only an owner may switch their triggers)."""
+        if self._owned is None:
+            self._owned = self.postgresql and bool(self.connection.execute(text(
+                "SELECT bool_and(pg_has_role(relowner, 'MEMBER')) FROM pg_class WHERE oid = ANY(CAST(:names AS regclass[]))"),
+                {"names": list(TRIGGERS)}).scalar())
+        return self._owned
