@@ -65,13 +65,17 @@ class ImportReport:
     file: str
     sender: str
     sequence: int
-    status: str  # imported | already | superseded | dry_run
+    # imported | already | superseded | dry_run; a dry run reports "already" and "superseded" too,
+    # as the import would, and "dry_run" where the import would write rows.
+    status: str
     tables: dict[str, Counter[str]] = field(default_factory=dict)
     missing: list[int] = field(default_factory=list)
     forced: bool = False
     conflicts: int = 0
     parallel: int = 0
     assigned_matters: int = 0
+    # For a superseded package: the first newer package of the sender already imported.
+    superseded_by: int | None = None
 
     def total(self, kind: str) -> int:
         return sum(c[kind] for c in self.tables.values())
@@ -129,11 +133,12 @@ def _import(workspace: Workspace, uow: UnitOfWork, package: OpenedPackage, *, dr
     local = session.get(Office, uow.office_id)
     assert local is not None
     if newer:
-        report.status = "superseded"
+        report.status, report.superseded_by = "superseded", min(newer)
     else:
         _apply(workspace, uow, package, local, report, dry_run=dry_run)
     if dry_run:
-        report.status = "dry_run"
+        if not newer:
+            report.status = "dry_run"
         return report
     _take_acknowledgement(session, link, package)
     link.received = sorted(received | {sequence})
@@ -266,7 +271,7 @@ class _Applier:
                 self.note_new(table.name, row)
         if table.name == "person" and not self.dry_run and new < stage.size:
             stage.free_id_numbers(edited)
-        with nullcontext() if self.dry_run else self.last_contact.writing(table.name, select(stage.table.c.id)):
+        with nullcontext() if self.dry_run else self.last_contact.writing(table.name, stage.table):
             self.merge_edited(table, stage, edited, counter)
             if self.dry_run:
                 return
