@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, Select, Table, Uuid, func, select, text, update
@@ -24,11 +25,28 @@ from db.models import Contact, ContactPerson, Person
 _LINK = ContactPerson.__table__
 _CONTACT = Contact.__table__
 _PERSON = Person.__table__
-# Per table: its PostgreSQL trigger (migration 0004) and the persons a written row of it can concern,
-# given a select of the written rows' ids (a link's person before and after the write; a contact's persons).
-TRIGGERS: dict[str, tuple[str, Callable[[Select[Any]], Select[Any]]]] = {
-    "contact_person": ("person_last_contact_cp", lambda ids: select(_LINK.c.person_id).where(_LINK.c.id.in_(ids))),
-    "contact": ("person_last_contact_c", lambda ids: select(_LINK.c.person_id).where(_LINK.c.contact_id.in_(ids))),
+Persons = Callable[[Table], "Select[Any] | None"]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A table's PostgreSQL trigger (migration 0004) and the persons its rows about to be written
+    (``before``) and written (``after``) can concern, given a table holding those rows."""
+
+    name: str
+    before: Persons
+    after: Persons
+
+
+TRIGGERS: dict[str, Trigger] = {
+    # A link names its person before the write (it may move to another) and after it.
+    "contact_person": Trigger("person_last_contact_cp",
+                              lambda rows: select(_LINK.c.person_id).where(_LINK.c.id.in_(select(rows.c.id))),
+                              lambda rows: select(rows.c.person_id)),
+    # A contact's time concerns the persons linked to it; writing contacts moves no link.
+    "contact": Trigger("person_last_contact_c",
+                       lambda rows: select(_LINK.c.person_id).where(_LINK.c.contact_id.in_(select(rows.c.id))),
+                       lambda rows: None),
 }
 
 
@@ -52,20 +70,24 @@ class Deferred:
         self.touched = Table(self.TOUCHED, MetaData(), Column("person_id", Uuid), prefixes=["TEMPORARY"])
 
     @contextmanager
-    def writing(self, table: str, ids: Select[Any]) -> Iterator[None]:
-        """Around the writes of ``table``'s rows ``ids``: their persons are noted before and after."""
-        if table not in TRIGGERS or not self._may_suspend():
+    def writing(self, table: str, rows: Table) -> Iterator[None]:
+        """Around the writes of ``table``'s ``rows`` (a table of them): their persons are noted."""
+        trigger = TRIGGERS.get(table)
+        if trigger is None or not self._may_suspend():
             yield
             return
-        trigger, persons = TRIGGERS[table]
         if not self.suspended:
             self.touched.create(self.connection)
         if table not in self.suspended:
-            self.connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger}"'))
+            self.connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER "{trigger.name}"'))
             self.suspended.append(table)
-        self.connection.execute(self.touched.insert().from_select(["person_id"], persons(ids)))
+        self._note(trigger.before(rows))
         yield
-        self.connection.execute(self.touched.insert().from_select(["person_id"], persons(ids)))
+        self._note(trigger.after(rows))
+
+    def _note(self, persons: Select[Any] | None) -> None:
+        if persons is not None:
+            self.connection.execute(self.touched.insert().from_select(["person_id"], persons))
 
     def finish(self) -> None:
         """Every noted person's last contact recomputed (only changed values written, the row's own
@@ -78,7 +100,7 @@ class Deferred:
                                                       _PERSON.c.last_contact_at.is_distinct_from(newest.c.newest))
                                 .values(last_contact_at=newest.c.newest, updated_at=_PERSON.c.updated_at))
         for table in self.suspended:
-            self.connection.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER "{TRIGGERS[table][0]}"'))
+            self.connection.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER "{TRIGGERS[table].name}"'))
         self.touched.drop(self.connection)
         self.suspended = []
 
