@@ -50,13 +50,6 @@ TRIGGERS: dict[str, Trigger] = {
 }
 
 
-def newest_contact(person_id: Any) -> Any:
-    """The newest contact_at among the contacts naming ``person_id`` (what the triggers store)."""
-    return (select(func.max(_CONTACT.c.contact_at))
-            .select_from(_LINK.join(_CONTACT, _CONTACT.c.id == _LINK.c.contact_id))
-            .where(_LINK.c.person_id == person_id).scalar_subquery())
-
-
 class Deferred:
     """The last-contact triggers of one transaction's bulk writes, suspended and made up for in ``finish``."""
 
@@ -90,12 +83,18 @@ class Deferred:
             self.connection.execute(self.touched.insert().from_select(["person_id"], persons))
 
     def finish(self) -> None:
-        """Every noted person's last contact recomputed (only changed values written, the row's own
-        updated_at kept as the trigger keeps it), triggers back on."""
+        """Every noted person's last contact recomputed as the triggers do — the newest contact_at of
+        the contacts naming them — only changed values written, the row's own updated_at kept as the
+        trigger keeps it; triggers back on."""
         if not self.suspended:
             return
+        # One grouped join, not a subquery per person: linear whatever the planner's statistics say
+        # (tables filled within minutes may still look empty to it, and a per-person seq scan was quadratic).
         noted = select(self.touched.c.person_id).distinct().subquery()
-        newest = select(noted.c.person_id, newest_contact(noted.c.person_id).label("newest")).subquery()
+        newest = (select(noted.c.person_id, func.max(_CONTACT.c.contact_at).label("newest"))
+                  .select_from(noted.outerjoin(_LINK, _LINK.c.person_id == noted.c.person_id)
+                               .outerjoin(_CONTACT, _CONTACT.c.id == _LINK.c.contact_id))
+                  .group_by(noted.c.person_id).subquery())
         self.connection.execute(update(_PERSON).where(_PERSON.c.id == newest.c.person_id,
                                                       _PERSON.c.last_contact_at.is_distinct_from(newest.c.newest))
                                 .values(last_contact_at=newest.c.newest, updated_at=_PERSON.c.updated_at))
