@@ -36,12 +36,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_report(report: ImportReport) -> None:
+def _print_report(report: ImportReport, *, dry_run: bool = False) -> None:
     if report.status == "already":
         print(f"{report.file}：已导入（{report.sender} 第 {report.sequence} 号），未做任何更改")
         return
     if report.status == "superseded":
-        print(f"{report.file}：{report.sender} 第 {report.sequence} 号晚于更新的同步包到达，其内容已包含在后者中，已记录")
+        outcome = "试导入（未写入）：导入时只记为已收到，不改动数据" if dry_run else "已记为已收到，未改动数据"
+        print(f"{report.file}：较新的第 {report.superseded_by} 号同步包已导入，{report.sender} 第 {report.sequence} 号"
+              f"晚于它到达，其内容已包含在后者中；{outcome}")
         return
     heading = "试导入（未写入）" if report.status == "dry_run" else "已导入"
     print(f"{report.file}：{heading}，{report.sender} 第 {report.sequence} 号")
@@ -66,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         actor = workspace.system_actor()
         for name in args.files:
             _print_report(import_package(workspace, actor, Path(name), dry_run=args.dry_run,
-                                         force_gap=args.force_gap))
+                                         force_gap=args.force_gap), dry_run=args.dry_run)
     return 0
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from app.errors import PackageRejected, StorageError
@@ -41,6 +42,8 @@ COPY_BLOCK = 1024 * 1024
 # Fastest deflate: JSON Lines still shrink about 5× and the export stays within seconds.
 ROWS_COMPRESSION = 1
 LINES_PER_WRITE = 2_000
+# Rows are read in blocks of this many uncompressed bytes and split into lines at once.
+ROWS_READ_BLOCK = 1024 * 1024
 
 
 def _program_version() -> str:
@@ -279,13 +282,19 @@ class OpenedPackage:
         return [m[len(ATTACHMENTS_DIR):] for m in self.manifest["members"] if m.startswith(ATTACHMENTS_DIR)]
 
     def iter_rows(self, table: str) -> Iterator[dict[str, Any]]:
-        """Rows of ``table`` in the order written (nothing if the package has no such table)."""
+        """Rows of ``table`` in the order written (nothing if the package has no such table). The
+        import's largest cost in this program: lines are cut from big blocks and parsed by orjson."""
         member = f"{ROWS_DIR}{table}.jsonl"
         if member not in self.manifest["members"]:
             return
         with self._archive.open(member) as f:
-            for line in f:
-                yield json.loads(line)
+            for number, line in enumerate(_lines(f), 1):
+                try:
+                    row = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise rejected("bad_row", f"同步包 {self.path.name}：{member} 第 {number} 行不是有效的记录"
+                                              f"（{exc.msg}），未导入任何数据", member=member) from exc
+                yield row
 
     def attachment(self, name: str) -> bytes:
         member = ATTACHMENTS_DIR + name
@@ -303,6 +312,17 @@ class OpenedPackage:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _lines(member: IO[bytes]) -> Iterator[bytes]:
+    """The member's lines without their line ends (the last one also when it has none)."""
+    rest = b""
+    while block := member.read(ROWS_READ_BLOCK):
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
 
 
 def open_package(session: Session, path: Path, *, progress: Progress | None = None) -> OpenedPackage:

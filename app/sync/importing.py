@@ -15,6 +15,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from datetime import datetime, timezone
@@ -41,6 +42,7 @@ from app.sync.changes import LOCAL_ONLY, TOMBSTONE, tables_for
 from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
+from db.last_contact import Deferred
 from db.models import (
     Attachment, ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
@@ -63,13 +65,17 @@ class ImportReport:
     file: str
     sender: str
     sequence: int
-    status: str  # imported | already | superseded | dry_run
+    # imported | already | superseded | dry_run; a dry run reports "already" and "superseded" too,
+    # as the import would, and "dry_run" where the import would write rows.
+    status: str
     tables: dict[str, Counter[str]] = field(default_factory=dict)
     missing: list[int] = field(default_factory=list)
     forced: bool = False
     conflicts: int = 0
     parallel: int = 0
     assigned_matters: int = 0
+    # For a superseded package: the first newer package of the sender already imported.
+    superseded_by: int | None = None
 
     def total(self, kind: str) -> int:
         return sum(c[kind] for c in self.tables.values())
@@ -127,11 +133,12 @@ def _import(workspace: Workspace, uow: UnitOfWork, package: OpenedPackage, *, dr
     local = session.get(Office, uow.office_id)
     assert local is not None
     if newer:
-        report.status = "superseded"
+        report.status, report.superseded_by = "superseded", min(newer)
     else:
         _apply(workspace, uow, package, local, report, dry_run=dry_run)
     if dry_run:
-        report.status = "dry_run"
+        if not newer:
+            report.status = "dry_run"
         return report
     _take_acknowledgement(session, link, package)
     link.received = sorted(received | {sequence})
@@ -186,6 +193,8 @@ class _Applier:
         self.merges: list[dict[str, Any]] = []
         # Attachment files are kept as this office keeps its own: sealed for its key when encryption is on.
         self.seal_for: bytes | None = data_keys.public_key(uow)
+        # Row triggers that would update person once per link written: made up for after the upserts.
+        self.last_contact = Deferred(self.connection)
 
     def among(self, column: Any, ids: list[Any]) -> Any:
         """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter instead of thousands."""
@@ -213,6 +222,7 @@ class _Applier:
             self.delete_tombstones(table)
         for table in ordered:
             self.upsert(table)
+        self.last_contact.finish()
         self.check_counts(ordered)
         if not self.dry_run:
             self.apply_merges()
@@ -263,11 +273,12 @@ class _Applier:
                 self.note_new(table.name, row)
         if table.name == "person" and not self.dry_run and new < stage.size:
             stage.free_id_numbers(edited)
-        self.merge_edited(table, stage, edited, counter)
-        if self.dry_run:
-            return
-        stage.write(edited, new=new, updated=updated)
-        stage.restore_self_references()
+        with nullcontext() if self.dry_run else self.last_contact.writing(table.name, stage.table):
+            self.merge_edited(table, stage, edited, counter)
+            if self.dry_run:
+                return
+            stage.write(edited, new=new, updated=updated)
+            stage.restore_self_references()
         written = stage.count_written()
         if written != stage.size:
             raise PackageRejected("count_after_import", f"同步包 {self.package.path.name}：表 {table.name} 写入后核对"

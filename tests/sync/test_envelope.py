@@ -141,6 +141,20 @@ def test_a_well_formed_crafted_package_opens(enrolled, tmp_path):
         assert list(opened.iter_rows("person")) == [{"id": "1", "name": "张三"}]
 
 
+def test_rows_are_read_across_blocks_and_a_malformed_line_is_refused(enrolled, tmp_path, monkeypatch):
+    county, township = enrolled
+    monkeypatch.setattr("app.sync.envelope.ROWS_READ_BLOCK", 7)  # every line cut across blocks
+    lines = [json.dumps({"id": str(n), "name": "张三" * n}, ensure_ascii=False) for n in range(5)]
+    members = {"rows/person.jsonl": ("\n".join(lines) + "\n").encode(),
+               "rows/contact.jsonl": ("\n".join(lines[:2]) + '\n{"id":"9",\n').encode()}
+    path = crafting.package(township, county, crafted_path(tmp_path), members)
+    with county.read(county.system_actor()) as uow, open_package(uow.session, path) as opened:
+        assert list(opened.iter_rows("person")) == [json.loads(line) for line in lines]
+        with pytest.raises(PackageRejected) as bad:
+            list(opened.iter_rows("contact"))
+    assert bad.value.code == "bad_row" and "rows/contact.jsonl 第 3 行" in bad.value.message
+
+
 def test_member_missing_is_refused(enrolled, tmp_path):
     county, township = enrolled
     members = dict(crafting.ROWS)

@@ -130,8 +130,12 @@ def test_gap_waits_unless_forced_and_an_older_package_after_a_newer_one_is_super
     assert (link.division_code, link.last_received, link.missing) == ("330106101000", 2, (1,))
     assert link.last_import_at is not None
 
+    preview = receive(county, one.path, dry_run=True)  # the dry run says what the import will do
+    assert (preview.status, preview.superseded_by, preview.total("new")) == ("superseded", 2, 0)
+    with county.database.read() as session:
+        assert session.get(SyncLink, township.local_office_id()).received == [2]
     late = receive(county, one.path)
-    assert late.status == "superseded"
+    assert (late.status, late.superseded_by) == ("superseded", 2)
     with county.database.read() as session:
         assert session.get(Matter, matter_1).title == "第一件（改）"  # the older version did not win
         assert session.get(SyncLink, township.local_office_id()).received == [1, 2]

@@ -44,8 +44,12 @@ def test_export_import_dry_run_reimport_and_gap(enrolled_folders, tmp_path, caps
     assert "第 2 号尚未导入" in capsys.readouterr().err
     assert sync(county, "import", str(third), "--force-gap") == 0
     assert "已强制导入：缺少第 2 号" in capsys.readouterr().out
+    assert sync(county, "import", str(second), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "较新的第 3 号同步包已导入" in out and "试导入（未写入）：导入时只记为已收到" in out
     assert sync(county, "import", str(second)) == 0
-    assert "其内容已包含在后者中" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "较新的第 3 号同步包已导入" in out and "其内容已包含在后者中；已记为已收到" in out
 
     back = tmp_path / "back"
     back.mkdir()

@@ -157,6 +157,23 @@ def test_county_sees_its_townships_and_imports_in_order(county_window, qtbot, co
     assert "此前已导入过" in again
 
 
+def test_the_preview_says_when_a_newer_package_was_imported_first(county_window, qtbot, county_ws, township_in,
+                                                                    tmp_path):
+    enrol(county_ws, township_in)
+    first = export_packages(township_in, township_in.system_actor(), tmp_path)[0].path
+    second = export_packages(township_in, township_in.system_actor(), tmp_path)[0].path
+    import_packages(county_ws, county_ws.system_actor(), [second], force_gap=True)
+    page = sync_page(county_window, qtbot)
+
+    said = message_after(page, qtbot, lambda: page.importer.import_files([first]))
+    [row] = preview_rows(page)
+    assert row[1] == "1" and row[7].startswith("较新的第 2 号同步包已导入") and "只记为已收到" in row[7]
+    assert row[2:7] == ["0"] * 5 and not page.importer.force_gap.isVisible() and "有缺号" not in said
+    done = message_after(page, qtbot, lambda: qtbot.mouseClick(page.importer.confirm_button, Qt.MouseButton.LeftButton))
+    assert f"{first.name}：已记为已收到（较新的同步包已先导入）" in done
+    qtbot.waitUntil(lambda: page.partners.item(0, 6).text() == "2", timeout=10_000)
+
+
 def test_county_can_deactivate_a_township(county_window, qtbot, county_ws, township_in):
     enrol(county_ws, township_in)
     page = sync_page(county_window, qtbot)

@@ -18,7 +18,7 @@ from ui.context import GuiContext
 PREVIEW_KINDS = ("new", "updated", "unchanged", "conflicting", "deleted")
 PREVIEW_HEADERS = ("发送单位", "序号", "新增", "更新", "未变", "冲突", "删除", "状态", "文件")
 IMPORT_STATUS = {"imported": "已导入", "already": "已导入（此前已导入过，未重复导入）",
-                 "superseded": "已记录（更新的同步包已先导入）", "dry_run": "预览"}
+                 "superseded": "已记为已收到（较新的同步包已先导入）", "dry_run": "预览"}
 
 Say = Callable[..., None]
 """Show a message on the page: ``say(text, error=False)``."""
@@ -26,6 +26,15 @@ Say = Callable[..., None]
 
 def missing_text(numbers: list[int]) -> str:
     return "、".join(str(n) for n in numbers[:10]) + ("…" if len(numbers) > 10 else "") if numbers else "无"
+
+
+def preview_state(status: str, superseded_by: int | None, missing: list[int]) -> str:
+    """The 状态 cell of a package in the preview: what confirming would do with it."""
+    if status == "already":
+        return "此前已导入"
+    if status == "superseded":
+        return f"较新的第 {superseded_by} 号同步包已导入：本包内容已包含在其中，只记为已收到"
+    return f"缺第 {missing_text(missing)} 号" if missing else "可导入"
 
 
 class ImportPanel(QGroupBox):
@@ -83,10 +92,11 @@ class ImportPanel(QGroupBox):
         in_batch = {(report.sender, report.sequence) for report in reports}
         gaps = False
         for r, report in enumerate(reports):
-            missing = [n for n in report.missing if (report.sender, n) not in in_batch]
-            gaps = gaps or bool(missing and report.status != "already")
-            state = "此前已导入" if report.status == "already" else (
-                f"缺第 {missing_text(missing)} 号" if missing else "可导入")
+            # A superseded package waits for nothing: the newer one already brought its changes.
+            missing = [] if report.status in ("already", "superseded") else [
+                n for n in report.missing if (report.sender, n) not in in_batch]
+            gaps = gaps or bool(missing)
+            state = preview_state(report.status, report.superseded_by, missing)
             cells = (report.sender.split("（")[0], str(report.sequence),
                      *(str(report.total(k)) for k in PREVIEW_KINDS), state, report.file)
             for c, text in enumerate(cells):
