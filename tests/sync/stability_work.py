@@ -61,7 +61,8 @@ def do_stability_work(ws: Workspace, round_no: int) -> dict[str, uuid.UUID]:
         vw.dispatch_proxy(uow, made["proxy"], on=day, proxy_user_id=leader)
         vw.accept_proxy(uow, made["proxy"], on=day)
         vw.rate_proxy(uow, made["proxy"], on=uow.today(), rating=Satisfaction.SATISFIED)
-        round_ = sc.open_round(uow, date(2026, 8 + round_no, 1))
+        month = date(2026, 8 + round_no, 1)  # the demo may have opened the month's round already
+        round_ = next((r for r in sc.rounds(uow) if r.month == month), None) or sc.open_round(uow, month)
         made["conflict"] = sc.add_conflict(uow, round_.id, sc.NewConflict(
             day, f"第 {round_no} 轮 甲、乙两户", "邻里纠纷", Risk.MEDIUM, "调解主任", village_id=village))
         person = uow.session.scalars(select(MatterPetitioner.person_id)
