@@ -77,6 +77,27 @@ def test_fresh_database_is_upgraded_to_head(engine):
     assert current_revision(engine) == head_revision()
 
 
+def _triggers(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = "SELECT DISTINCT trigger_name FROM information_schema.triggers"
+        return set(connection.exec_driver_sql(query).scalars())
+
+
+def test_no_revision_loses_a_trigger(engine):
+    """A batch rebuild of a table on SQLite drops its triggers (full-text index, last contact, day
+    tables): every revision must keep the ones before it."""
+    revisions = sorted(p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    before: set[str] = set()
+    for revision in revisions:
+        upgrade(engine, revision)
+        now = _triggers(engine)
+        assert not before - now, f"revision {revision} dropped {sorted(before - now)}"
+        before = now
+
+
 def test_migrated_schema_matches_the_models(migrated):
     differences = schema_differences(migrated)
     assert differences == "", f"models changed without a migration: {differences}"

@@ -31,13 +31,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('document') as batch:
-        batch.add_column(sa.Column('matter_event_seq', sa.Integer(), nullable=True))
-    with op.batch_alter_table('matter') as batch:
-        batch.add_column(sa.Column('report_days', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('review_delivered_on', sa.Date(), nullable=True))
-        batch.add_column(sa.Column('historical', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('needs_review', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMNs: a batch would rebuild matter on SQLite and lose its full-text triggers.
+    op.add_column('document', sa.Column('matter_event_seq', sa.Integer(), nullable=True))
+    op.add_column('matter', sa.Column('report_days', sa.Integer(), nullable=True))
+    op.add_column('matter', sa.Column('review_delivered_on', sa.Date(), nullable=True))
+    op.add_column('matter', sa.Column('historical', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('matter', sa.Column('needs_review', sa.Boolean(), nullable=False, server_default=sa.false()))
     # Bound booleans: a literal true/1 is not portable between SQLite and PostgreSQL.
     op.execute(sa.text(
         "UPDATE matter SET historical = :yes, needs_review = :yes WHERE state = 'registered' "
