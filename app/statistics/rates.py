@@ -216,6 +216,9 @@ RATE_LABELS: dict[Rate, str] = {
 }
 
 
+AVERAGE_CANDIDATES = ("replied_on",)  # the matters of 平均办理天数 are replied in the period
+
+
 def average_days_condition(window: Window) -> ColumnElement[bool]:
     """平均办理天数: matters replied in the period, accepted, reply delivered by the cut-off."""
     return and_(_in_period(window, Matter.replied_on), Matter.accepted_on.is_not(None),
@@ -294,7 +297,8 @@ def all_rates(window: Window, offices: Offices, settings: RateSettings) -> Selec
         columns: list[ColumnElement[Any]] = [
             (_outcome(spec) if _possible(spec.candidates, position) else literal(0)).label(f"rate_{i}")
             for i, spec in enumerate(specs)]
-        columns.append((case((average, days), else_=None) if _possible(["replied_on"], position)
+        # NULL outside the average: the condition makes both dates non-null, so its days never are.
+        columns.append((case((average, days), else_=None) if _possible(AVERAGE_CANDIDATES, position)
                         else null()).label("days"))
         condition = _slice_condition(key, window)
         stmt = with_clocks(select(*columns).select_from(Matter)).where(Matter.office_id.in_(offices), condition)
@@ -314,5 +318,5 @@ def all_rates(window: Window, offices: Offices, settings: RateSettings) -> Selec
 
 
 def average_days_matters(window: Window, offices: Offices) -> Select[tuple[Matter]]:
-    return select(Matter).where(Matter.id.in_(_union(["replied_on"], window, offices)),
+    return select(Matter).where(Matter.id.in_(_union(AVERAGE_CANDIDATES, window, offices)),
                                 average_days_condition(window))
