@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.services.workspace import Workspace  # noqa: E402
 from app.statistics import counts, periods, rates  # noqa: E402
-from app.statistics.compute import tune_for_scans  # noqa: E402
+from app.statistics.compute import tuned_for_scans  # noqa: E402
 from app.statistics.filters import ContactFilter, offices_of, rate_settings  # noqa: E402
 
 
@@ -44,8 +44,7 @@ def main() -> None:
     url = None if path.is_dir() else f"sqlite:///{path}"
     ws = Workspace.open(folder, url, clock=lambda: datetime(2026, 11, 23, 10, 0))
     period = periods.month(args.year, args.month) if args.month else periods.year(args.year)
-    with ws.read(ws.system_actor()) as uow:
-        tune_for_scans(uow.session)
+    with ws.read(ws.system_actor()) as uow, tuned_for_scans(uow.session):
         offices = offices_of(uow, ())
         window = periods.Window.at(period, uow.now(), None)
         plan = counts.statements(uow, ContactFilter.for_window(window, offices), day_tables=not args.live)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, literal, not_, or_, select, true, union, union_all
+from sqlalchemy import Select, and_, case, false, func, literal, not_, null, or_, select, true, union, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -216,6 +216,9 @@ RATE_LABELS: dict[Rate, str] = {
 }
 
 
+AVERAGE_CANDIDATES = ("replied_on",)  # the matters of 平均办理天数 are replied in the period
+
+
 def average_days_condition(window: Window) -> ColumnElement[bool]:
     """平均办理天数: matters replied in the period, accepted, reply delivered by the cut-off."""
     return and_(_in_period(window, Matter.replied_on), Matter.accepted_on.is_not(None),
@@ -247,10 +250,6 @@ def matters_in(spec: RateSpec, part: str, window: Window, offices: Offices) -> S
     return stmt.where(spec.numerator) if part == "numerator" else stmt
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 # Where a period's candidate matters are found, in order: each slice takes the matters of its range
 # that no earlier slice took, so the slices are disjoint and their sums add up without de-duplication.
 SLICES = ("registered_on", "replied_on", "reply_delivered_on", "closed_on", "resolved_on", "reply_due",
@@ -267,24 +266,40 @@ def _slice_condition(key: str, window: Window) -> ColumnElement[bool]:
     return _in_period(window, getattr(Matter, key))
 
 
+def _outcome(spec: RateSpec) -> ColumnElement[int]:
+    """0: not in the denominator; 1: in the denominator only; 2: in the numerator too. The
+    denominator is tested once per matter, not once for each of the two sums."""
+    return case((spec.denominator, case((spec.numerator, 2), else_=1)), else_=0)
+
+
+def _possible(keys: Sequence[str], position: int) -> bool:
+    """Whether a matter of slice ``position`` can be a candidate of keys: it is in none of the
+    earlier slices' ranges, so only a key of this slice or a later one can hold it."""
+    return any(SLICES.index(k) >= position for k in keys)
+
+
 def all_rates(window: Window, offices: Offices, settings: RateSettings) -> Select[Any]:
     """Every rate of the period in one statement: (denominator, numerator) of each rate in SPECS
     order, then the matters and total days of the average.
 
-    Each disjoint slice of candidates is read through its own index and summed; the statement adds
-    the slices' sums.
+    Each disjoint slice of candidates is read through its own index; per matter it yields one
+    outcome (0/1/2) per rate and the average's days, and the statement counts the outcomes. A rate
+    whose candidates all lie in earlier slices is a constant 0 in a slice, so the slice neither
+    tests it nor joins what only it reads (the decision clock, the contacts of 一次性化解率).
     """
     specs = [build(window, offices, settings) for build in SPECS.values()]
     assert {k for spec in specs for k in spec.candidates} <= set(SLICES)
-    columns: list[ColumnElement[Any]] = []
-    for spec in specs:
-        columns += [_count_if(spec.denominator), _count_if(and_(spec.denominator, spec.numerator))]
     average = average_days_condition(window)
     days = days_between(Matter.accepted_on, Matter.reply_delivered_on)
-    columns += [_count_if(average), func.coalesce(func.sum(case((average, days), else_=0)), 0)]
     parts = []
     taken: list[ColumnElement[bool]] = []
-    for key in SLICES:
+    for position, key in enumerate(SLICES):
+        columns: list[ColumnElement[Any]] = [
+            (_outcome(spec) if _possible(spec.candidates, position) else literal(0)).label(f"rate_{i}")
+            for i, spec in enumerate(specs)]
+        # NULL outside the average: the condition makes both dates non-null, so its days never are.
+        columns.append((case((average, days), else_=None) if _possible(AVERAGE_CANDIDATES, position)
+                        else null()).label("days"))
         condition = _slice_condition(key, window)
         stmt = with_clocks(select(*columns).select_from(Matter)).where(Matter.office_id.in_(offices), condition)
         if key == "reply_due":
@@ -293,10 +308,15 @@ def all_rates(window: Window, offices: Offices, settings: RateSettings) -> Selec
             stmt = stmt.where(not_(or_(*taken)))
         parts.append(stmt)
         taken.append(condition)
-    sliced = union_all(*parts).subquery("slices")
-    return select(*(func.coalesce(func.sum(c), 0) for c in sliced.c))
+    outcomes = union_all(*parts).subquery("outcomes")
+    counted: list[ColumnElement[Any]] = []
+    for i in range(len(specs)):
+        outcome = outcomes.c[f"rate_{i}"]
+        counted += [func.count(case((outcome > 0, 1))), func.count(case((outcome == 2, 1)))]
+    counted += [func.count(outcomes.c.days), func.coalesce(func.sum(outcomes.c.days), 0)]
+    return select(*counted)
 
 
 def average_days_matters(window: Window, offices: Offices) -> Select[tuple[Matter]]:
-    return select(Matter).where(Matter.id.in_(_union(["replied_on"], window, offices)),
+    return select(Matter).where(Matter.id.in_(_union(AVERAGE_CANDIDATES, window, offices)),
                                 average_days_condition(window))

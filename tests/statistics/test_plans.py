@@ -53,6 +53,14 @@ def test_each_statement_reads_through_its_index(october):
     assert "USING INDEX ix_contact_matter_id" not in plans["rates"]
     for column in ("registered_on", "replied_on", "reply_delivered_on", "closed_on", "resolved_on"):
         assert f"INDEX ix_matter_stats_{column} (office_id=? AND {column}>? AND {column}<?)" in plans["rates"]
+    assert "SEARCH clock_handling USING INDEX ix_matter_deadline_clock_due (clock=? AND due_on>? AND due_on<?)" \
+        in plans["rates"]
+    # The slices run as one co-routine whose rows are counted; a slice skips what it cannot hold: the
+    # decision clock (及时受理率) only in the registered slice, the contacts only up to the closed one.
+    assert "CO-ROUTINE outcomes" in plans["rates"]
+    assert plans["rates"].count("SEARCH clock_decision ") == 1
+    assert plans["rates"].count("SEARCH opening_contact ") == rates.SLICES.index("closed_on") + 1
+    assert plans["rates"].count("SEARCH repeat_contact ") == rates.SLICES.index("closed_on") + 1
 
 
 def test_a_trigger_regroups_one_day_through_indexes(october):
