@@ -92,6 +92,7 @@ from app.services.numbering import contact_number, document_number, matter_numbe
 from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.passwords import hash_password  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
+from app.settings import SPEC_BY_KEY  # noqa: E402
 from db.models import Base, Office, ResponsibleUnit, UserAccount, Village  # noqa: E402
 from db import stats_day  # noqa: E402
 from db.search_index import DOC_TABLE, FTS_TABLE, SOURCES, TRIGGERS  # noqa: E402
@@ -131,7 +132,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "extension_reason", "replied_on", "reply_result", "reply_delivered_on", "satisfaction",
                "evaluated_on", "closed_on", "review_requested_on", "review_decided_on",
                "rereview_requested_on", "rereview_decided_on", "concluded_on", "resolution", "resolved_on",
-               "is_backlog", "backlog_since"),
+               "is_backlog", "backlog_since", "report_days", "review_delivered_on", "historical", "needs_review"),
     "matter_petitioner": ("id", "office_id", "created_at", "updated_at", "matter_id", "person_id", "position"),
     "matter_event": ("id", "office_id", "created_at", "updated_at", "matter_id", "seq", "action",
                      "from_state", "to_state", "occurred_on", "actor_id", "note", "data"),
@@ -139,7 +140,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                         "days", "unit", "due_on", "met_on"),
     "document": ("id", "office_id", "created_at", "updated_at", "kind", "number", "series_year",
                  "series_seq", "issued_on", "matter_id", "person_id", "contact_id", "file_id",
-                 "issued_by_id", "delivery_method", "delivered_on", "delivery_receiver", "delivery_note"),
+                 "issued_by_id", "delivery_method", "delivered_on", "delivery_receiver", "delivery_note",
+                 "matter_event_seq"),
     "number_series": ("office_id", "series", "year", "last_value"),
 }
 
@@ -252,7 +254,7 @@ class Person:
 
 class Doc:
     __slots__ = ("id", "kind", "on", "matter", "actor", "minute", "micro", "seq", "number", "method",
-                 "delivered_on", "receiver")
+                 "delivered_on", "receiver", "event_seq")
 
 
 class Matter:
@@ -265,6 +267,7 @@ class Matter:
         "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
         "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
         "rereview_decided_on", "concluded_on", "reopened_on", "responsible_unit_id", "handler_id", "hearing_days", "repeats",
+        "report_days", "historical",
     )
 
     def __init__(self) -> None:
@@ -276,6 +279,7 @@ class Matter:
             setattr(self, key, None)
         self.decision_reason = self.referred_to = self.no_notice_reason = self.extension_reason = ""
         self.hearing_days = self.repeats = 0
+        self.report_days, self.historical = None, False
         self.override = False
         self.persons = []
         self.docs = []
@@ -594,6 +598,7 @@ class Plan:
         d.micro = self.rng.randrange(0, 50_000_000)
         d.method = d.delivered_on = None
         d.receiver = ""
+        d.event_seq = len(m.events)  # the matter's newest event when issued (documents.issue_document)
         current[kind] = d
         m.docs.append(d)
         self.docs.append(d)
@@ -655,6 +660,7 @@ class Plan:
             return data
         if action in (A.FORWARD, A.ASSIGN):
             m.decision, m.decided_on, m.decision_reason = action.value, on, ""
+            m.report_days = ASSIGNMENT_REPORT_DAYS if action is A.ASSIGN else None
             m.referred_to = params[0]
             doc = self.issue(m, DocumentKind.REFERRAL, on, actor, minute, current)
             return {"to": params[0], "document_id": ("id", doc), "document_number": ("number", doc)}
@@ -752,6 +758,7 @@ class Road(dp.Road):
         self.finish()
 
 
+ASSIGNMENT_REPORT_DAYS = int(SPEC_BY_KEY["assignment_report_days"].default)  # a new office's rule
 _REOPEN_CLEARS = ("decision", "decided_on", "accepted_on", "extension_days", "replied_on",
                   "reply_result", "reply_delivered_on", "satisfaction", "evaluated_on", "closed_on",
                   "review_requested_on", "review_decided_on", "review_delivered_on", "rereview_requested_on",
@@ -887,7 +894,7 @@ class Writer:
                 m.extension_reason, _iso(m.replied_on), m.reply_result, _iso(m.reply_delivered_on), m.satisfaction,
                 _iso(m.evaluated_on), _iso(m.closed_on), _iso(m.review_requested_on), _iso(m.review_decided_on),
                 _iso(m.rereview_requested_on), _iso(m.rereview_decided_on), _iso(m.concluded_on), "unresolved",
-                None, 0, None,
+                None, 0, None, m.report_days, _iso(m.review_delivered_on), 0, 0,
             ))
             for pos, p in enumerate(m.persons):
                 petitioners.append((ids(), office, created, created, m.id, p.id, pos))
@@ -912,7 +919,8 @@ class Writer:
         for d in plan.docs:
             at = t.utc(d.minute, d.micro)
             docs.append((d.id, office, at, at, d.kind.value, d.number, d.on.year, d.seq, d.on.isoformat(),
-                         d.matter.id, None, None, None, d.actor, d.method, _iso(d.delivered_on), d.receiver, ""))
+                         d.matter.id, None, None, None, d.actor, d.method, _iso(d.delivered_on), d.receiver, "",
+                         d.event_seq))
         self.insert("document", docs)
 
     def _flush_matters(self, rows: list[Any], petitioners: list[Any], events: list[Any],
