@@ -223,6 +223,10 @@ class EncryptionTab(QWidget):
                       "为确认是您本人操作，请输入您的登录密码。")
         note.setWordWrap(True)
         dialog.form.addRow(note)
+        return self._open_with_password(dialog)
+
+    def _open_with_password(self, dialog: FormDialog) -> FormDialog:
+        """The administrator's own password confirms both steps that touch the office's key."""
         password = QLineEdit()
         password.setEchoMode(QLineEdit.EchoMode.Password)
         dialog.add("password", "我的密码", password)
@@ -286,12 +290,7 @@ class EncryptionTab(QWidget):
         note.setWordWrap(True)
         dialog.form.addRow(note)
         dialog.add("recovery_code", "恢复码", QLineEdit())
-        password = QLineEdit()
-        password.setEchoMode(QLineEdit.EchoMode.Password)
-        dialog.add("password", "我的密码", password)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open_with_password(dialog)
 
     def _recover(self, d: FormDialog) -> None:
         workspace, actor = self.ctx.workspace, self.ctx.runner.actor
