@@ -93,13 +93,11 @@ class Deferred:
         keys = notes(rows) if notes is not None else None
         if keys is None:
             return
-        # From the staged rows to the tables' indexes, never a whole table read per package.
-        with index_lookups(self.connection):
-            if isinstance(keys, str):
-                columns = ", ".join(c.name for c in derived.touched.columns)
-                self.connection.exec_driver_sql(f"INSERT INTO {derived.touched.name} ({columns}) {keys}")
-            else:
-                self.connection.execute(derived.touched.insert().from_select(list(derived.touched.c.keys()), keys))
+        if isinstance(keys, str):
+            columns = ", ".join(c.name for c in derived.touched.columns)
+            self.connection.exec_driver_sql(f"INSERT INTO {derived.touched.name} ({columns}) {keys}")
+        else:
+            self.connection.execute(derived.touched.insert().from_select(list(derived.touched.c.keys()), keys))
 
     def finish(self) -> None:
         """Every kind made up for its noted keys, its triggers on again, its notes dropped."""

@@ -273,6 +273,26 @@ def _days_of_contacts(where: str, joins: str = "") -> str:
     return f"SELECT c.office_id, {_Dialect('postgresql').day('c')} FROM contact c {joins} WHERE {where}"
 
 
+def _contact_days(rows: Table) -> str:
+    """Staged contacts new or moved in a counted column: the day each is on and the day it goes to
+    (a merged row with local edits takes its values from either)."""
+    moved = _changed(CONTACT_COLUMNS, "c", "r")
+    return (_days_of_contacts(moved, f"JOIN {rows.name} r ON r.id = c.id") +
+            f" UNION SELECT r.office_id, {_Dialect('postgresql').day('r')} FROM {rows.name} r "
+            f"LEFT JOIN contact c ON c.id = r.id WHERE c.id IS NULL OR {moved}")
+
+
+def _link_days(rows: Table) -> str:
+    """Staged position-0 links new or changed: their contact's day before and after (the contacts are
+    written before their links, so both are there)."""
+    moved = _changed(LINK_COLUMNS, "x", "r")
+    return (_days_of_contacts(f"x.position = 0 AND ({moved})",
+                              f"JOIN contact_person x ON x.contact_id = c.id JOIN {rows.name} r ON r.id = x.id") +
+            " UNION " + _days_of_contacts(f"r.position = 0 AND (x.id IS NULL OR {moved})",
+                                          f"JOIN {rows.name} r ON r.contact_id = c.id "
+                                          f"LEFT JOIN contact_person x ON x.id = r.id"))
+
+
 def _regroup_noted(connection: Connection, touched: Table) -> None:
     """Each noted office-day regrouped once, as the triggers regroup it (the same statements, one
     day at a time through ix_contact_stats)."""
@@ -282,29 +302,24 @@ def _regroup_noted(connection: Connection, touched: Table) -> None:
                                    f"{touched.name} LOOP\n{body}    END LOOP;\nEND $$")
 
 
-# The causes the triggers handle (see _pg_triggers), noted from the staged rows instead: a contact
-# written (its old and its new day), a position-0 link written (the day of its contact before and
-# after), a matter's type, subject or unit changed, a person's village changed. Inserting a matter or
-# person moves nothing (no contact can name it yet); deletions run with the triggers on.
+# The causes the triggers handle (see _pg_triggers), noted from the staged rows before they are
+# written, only rows that change something (a package carries every unacknowledged row again): a
+# contact new or moved (its old and its new day), a position-0 link new or changed (its contact's day
+# before and after), a matter's type, subject or unit changed, a main petitioner's village changed.
+# Inserting a matter or person moves nothing (no contact can name it yet); deletions run with the
+# triggers on (tombstones come before any upsert).
 STATS_DAY = Derived(
     touched=Table("deferred_day", MetaData(), Column("o", Uuid), Column("d", Date), prefixes=["TEMPORARY"]),
     triggers={table: _pg_trigger_names(table) for table in ("contact", "contact_person", "matter", "person")},
     make_up=_regroup_noted,
     before={
-        "contact": lambda rows: _days_of_contacts(f"c.id IN (SELECT id FROM {rows.name})"),
-        "contact_person": lambda rows: _days_of_contacts(
-            f"x.id IN (SELECT id FROM {rows.name}) AND x.position = 0",
-            "JOIN contact_person x ON x.contact_id = c.id"),
+        "contact": _contact_days,
+        "contact_person": _link_days,
         "matter": lambda rows: _days_of_contacts(
             _changed(MATTER_COLUMNS, "x", "r"), f"JOIN matter x ON x.id = c.matter_id JOIN {rows.name} r ON r.id = x.id"),
         "person": lambda rows: _days_of_contacts(
             "x.village_id IS DISTINCT FROM r.village_id",
             f"JOIN contact_person cp ON cp.contact_id = c.id AND cp.position = 0 "
             f"JOIN person x ON x.id = cp.person_id JOIN {rows.name} r ON r.id = x.id"),
-    },
-    after={
-        "contact": lambda rows: f"SELECT r.office_id, {_Dialect('postgresql').day('r')} FROM {rows.name} r",
-        "contact_person": lambda rows: _days_of_contacts(
-            "r.position = 0", f"JOIN {rows.name} r ON r.contact_id = c.id"),
     },
 )
