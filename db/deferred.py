@@ -47,10 +47,11 @@ class Derived:
 
 @contextmanager
 def index_lookups(connection: Connection) -> Iterator[None]:
-    """PostgreSQL plans the statements inside as nested index lookups from the few touched keys.
-    Tables filled minutes ago still look empty or small to the planner (autovacuum has not analysed
-    them yet): it then reads them whole with a hash join — for every package, as they grow."""
-    settings = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
+    """PostgreSQL joins inside by nested loops: from the staged rows or noted keys (read whole, they
+    are few) through the big tables' indexes. Left to itself it hashed the whole contact and
+    contact_person tables for every package, a cost growing with the hub (quadratic over an import
+    of 20 packages). Sequential scans stay allowed: the staged rows have no index."""
+    settings = ("enable_hashjoin", "enable_mergejoin")
     before = [connection.execute(text(f"SELECT current_setting('{s}')")).scalar_one() for s in settings]
     for name in settings:
         connection.execute(text(f"SELECT set_config('{name}', 'off', true)"))
@@ -93,11 +94,12 @@ class Deferred:
         keys = notes(rows) if notes is not None else None
         if keys is None:
             return
-        if isinstance(keys, str):
-            columns = ", ".join(c.name for c in derived.touched.columns)
-            self.connection.exec_driver_sql(f"INSERT INTO {derived.touched.name} ({columns}) {keys}")
-        else:
-            self.connection.execute(derived.touched.insert().from_select(list(derived.touched.c.keys()), keys))
+        with index_lookups(self.connection):
+            if isinstance(keys, str):
+                columns = ", ".join(c.name for c in derived.touched.columns)
+                self.connection.exec_driver_sql(f"INSERT INTO {derived.touched.name} ({columns}) {keys}")
+            else:
+                self.connection.execute(derived.touched.insert().from_select(list(derived.touched.c.keys()), keys))
 
     def finish(self) -> None:
         """Every kind made up for its noted keys, its triggers on again, its notes dropped."""
