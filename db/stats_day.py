@@ -297,7 +297,7 @@ def _regroup_noted(connection: Connection, touched: Table) -> None:
     """Each noted office-day regrouped once, as the triggers regroup it (the same statements, one
     day at a time through ix_contact_stats)."""
     body = "".join(f"        {s};\n" for s in _regroup_one_day(ALL))
-    with index_lookups(connection):
+    with index_lookups(connection, scans=False):
         connection.exec_driver_sql(f"DO $$\nDECLARE t record;\nBEGIN\n    FOR t IN SELECT DISTINCT o, d FROM "
                                    f"{touched.name} LOOP\n{body}    END LOOP;\nEND $$")
 
