@@ -4,7 +4,7 @@ Run by hand (needs the PostgreSQL binaries the tests use)::
 
     .venv/bin/python bench/bench_stats_day_import.py --townships 4 --rows-per-township 30000
 
-Fills the townships (their own day-table triggers off during the fill, a bulk load), then imports
+Fills the townships (bench_sync.fill: their own day-table triggers off during the fill), then imports
 their packages into one county on PostgreSQL, alternately with the triggers off and on (so both
 halves meet a similarly filled county), and prints each import's wall time and the PostgreSQL
 server's CPU time. With the triggers back on, the day tables are checked against a fresh grouping.
@@ -44,8 +44,6 @@ def run(work: Path, url: str, townships: int, rows_each: int) -> None:
     for n in range(townships):
         ws = office(work / f"town-{n}", f"某某县第{n + 1}镇人民政府", f"330106{101 + n:03d}000", OfficeLevel.TOWNSHIP)
         enrol(county, ws)
-        with ws.database.engine.begin() as connection:
-            stats_day.drop_triggers(connection)
         fill(ws, rows_each, n)
         stick = work / f"stick-{n}"
         stick.mkdir()

@@ -52,6 +52,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -998,11 +1000,26 @@ def _schema_objects(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], lis
 
 
 def _recency_triggers(con: sqlite3.Connection) -> list[tuple[str, str]]:
-    """The triggers keeping person.last_contact_at (revision 0004) and the report's day tables
-    (revision stats_day): per row they would recompute a person's newest contact or regroup a day
-    through indexes the load has dropped, so they are off during the load and both are filled after."""
     return con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                        "AND (name LIKE 'person_last_contact_%' OR name LIKE 'stats_day_%')").fetchall()
+
+
+@contextmanager
+def recency_suspended(con: sqlite3.Connection) -> Iterator[None]:
+    """The triggers keeping person.last_contact_at (revision 0004) and the report's day tables
+    (revision stats_day) dropped during a bulk load inside ``con``'s transaction: per row they would
+    recompute a person's newest contact or regroup a day (through indexes a load may have dropped).
+    Afterwards both are filled from every row and the triggers re-created. bench_sync.py's township
+    fill uses it too."""
+    recency = _recency_triggers(con)
+    for name, _ in recency:
+        con.execute(f"DROP TRIGGER {name}")
+    yield
+    fill_last_contact(con)
+    for statement in stats_day.rebuild_sql("sqlite"):
+        con.execute(statement)
+    for name, sql in recency:
+        con.execute(sql)
 
 
 def fill_last_contact(con: sqlite3.Connection) -> None:
@@ -1074,43 +1091,36 @@ def main(argv: list[str] | None = None) -> int:
                    "temp_store = MEMORY"):
         con.execute(f"PRAGMA {pragma}")
     indexes, triggers = _schema_objects(con)
-    recency = _recency_triggers(con)
     con.execute("BEGIN")
-    for name, _ in indexes:
-        con.execute(f"DROP INDEX {name}")
-    for name, _ in recency:
-        con.execute(f"DROP TRIGGER {name}")
-    if args.fts == "rebuild":
-        for name, _ in triggers:
-            con.execute(f"DROP TRIGGER {name}")
+    with recency_suspended(con):
+        for name, _ in indexes:
+            con.execute(f"DROP INDEX {name}")
+        if args.fts == "rebuild":
+            for name, _ in triggers:
+                con.execute(f"DROP TRIGGER {name}")
 
-    rng = FastRandom(args.seed)
-    plan = Plan(rng, Ids(args.seed), cfg, args.contacts, args.persons, args.matters, log)
-    writer = Writer(con, plan, cfg["office_id"], log)
-    plan.plan_matters()
-    log(f"planned {len(plan.matters):,} matters")
-    plan.plan_persons()
-    writer.persons()
-    log(f"planned and queued {len(plan.people):,} persons")
-    plan.plan_texts()
-    plan.plan_contacts()
-    log(f"planned {len(plan.contacts):,} contacts")
-    contact_years = writer.contacts()
-    log("queued contacts")
-    plan.plan_roads()
-    log(f"planned roads: {sum(len(m.events) for m in plan.matters):,} events, {len(plan.docs):,} notices")
-    writer.matters()
-    writer.number_series(contact_years)
-    writer.join()
-    log("wrote matters, events, deadlines, notices")
-    for name, sql in indexes:
-        con.execute(sql)
-    log(f"re-created {len(indexes)} indexes")
-    fill_last_contact(con)
-    for statement in stats_day.rebuild_sql("sqlite"):
-        con.execute(statement)
-    for name, sql in recency:
-        con.execute(sql)
+        rng = FastRandom(args.seed)
+        plan = Plan(rng, Ids(args.seed), cfg, args.contacts, args.persons, args.matters, log)
+        writer = Writer(con, plan, cfg["office_id"], log)
+        plan.plan_matters()
+        log(f"planned {len(plan.matters):,} matters")
+        plan.plan_persons()
+        writer.persons()
+        log(f"planned and queued {len(plan.people):,} persons")
+        plan.plan_texts()
+        plan.plan_contacts()
+        log(f"planned {len(plan.contacts):,} contacts")
+        contact_years = writer.contacts()
+        log("queued contacts")
+        plan.plan_roads()
+        log(f"planned roads: {sum(len(m.events) for m in plan.matters):,} events, {len(plan.docs):,} notices")
+        writer.matters()
+        writer.number_series(contact_years)
+        writer.join()
+        log("wrote matters, events, deadlines, notices")
+        for name, sql in indexes:
+            con.execute(sql)
+        log(f"re-created {len(indexes)} indexes")
     log("filled person.last_contact_at and the report's day tables, re-created their triggers")
     con.execute("COMMIT")
     if args.fts == "rebuild":

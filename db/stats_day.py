@@ -28,7 +28,9 @@ bench/; changing what it creates needs a new migration.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, Date, MetaData, Table, Uuid
+
+from db.deferred import Derived, index_lookups
 
 # stats_day_key.dimension values: the report section each one feeds.
 MATTER_DIMENSIONS = ("by_matter_type", "by_subject_level2", "by_responsible_unit", "by_village")
@@ -258,3 +260,66 @@ def drop_triggers(connection: Connection) -> None:
     else:
         for name in _sqlite_triggers():
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+# --- bulk writers (db.deferred) ------------------------------------------------------------------
+
+def _pg_trigger_names(table: str) -> tuple[str, ...]:
+    return tuple(name for name, (event, *_rest) in _pg_triggers().items() if event.endswith(f" ON {table}"))
+
+
+def _days_of_contacts(where: str, joins: str = "") -> str:
+    """The (office, day) of the contacts ``c`` that ``joins`` and ``where`` select (PostgreSQL)."""
+    return f"SELECT c.office_id, {_Dialect('postgresql').day('c')} FROM contact c {joins} WHERE {where}"
+
+
+def _contact_days(rows: Table) -> str:
+    """Staged contacts new or moved in a counted column: the day each is on and the day it goes to
+    (a merged row with local edits takes its values from either)."""
+    moved = _changed(CONTACT_COLUMNS, "c", "r")
+    return (_days_of_contacts(moved, f"JOIN {rows.name} r ON r.id = c.id") +
+            f" UNION SELECT r.office_id, {_Dialect('postgresql').day('r')} FROM {rows.name} r "
+            f"LEFT JOIN contact c ON c.id = r.id WHERE c.id IS NULL OR {moved}")
+
+
+def _link_days(rows: Table) -> str:
+    """Staged position-0 links new or changed: their contact's day before and after (the contacts are
+    written before their links, so both are there)."""
+    moved = _changed(LINK_COLUMNS, "x", "r")
+    return (_days_of_contacts(f"x.position = 0 AND ({moved})",
+                              f"JOIN contact_person x ON x.contact_id = c.id JOIN {rows.name} r ON r.id = x.id") +
+            " UNION " + _days_of_contacts(f"r.position = 0 AND (x.id IS NULL OR {moved})",
+                                          f"JOIN {rows.name} r ON r.contact_id = c.id "
+                                          f"LEFT JOIN contact_person x ON x.id = r.id"))
+
+
+def _regroup_noted(connection: Connection, touched: Table) -> None:
+    """Each noted office-day regrouped once, as the triggers regroup it (the same statements, one
+    day at a time through ix_contact_stats)."""
+    body = "".join(f"        {s};\n" for s in _regroup_one_day(ALL))
+    with index_lookups(connection, scans=False):
+        connection.exec_driver_sql(f"DO $$\nDECLARE t record;\nBEGIN\n    FOR t IN SELECT DISTINCT o, d FROM "
+                                   f"{touched.name} LOOP\n{body}    END LOOP;\nEND $$")
+
+
+# The causes the triggers handle (see _pg_triggers), noted from the staged rows before they are
+# written, only rows that change something (a package carries every unacknowledged row again): a
+# contact new or moved (its old and its new day), a position-0 link new or changed (its contact's day
+# before and after), a matter's type, subject or unit changed, a main petitioner's village changed.
+# Inserting a matter or person moves nothing (no contact can name it yet); deletions run with the
+# triggers on (tombstones come before any upsert).
+STATS_DAY = Derived(
+    touched=Table("deferred_day", MetaData(), Column("o", Uuid), Column("d", Date), prefixes=["TEMPORARY"]),
+    triggers={table: _pg_trigger_names(table) for table in ("contact", "contact_person", "matter", "person")},
+    make_up=_regroup_noted,
+    before={
+        "contact": _contact_days,
+        "contact_person": _link_days,
+        "matter": lambda rows: _days_of_contacts(
+            _changed(MATTER_COLUMNS, "x", "r"), f"JOIN matter x ON x.id = c.matter_id JOIN {rows.name} r ON r.id = x.id"),
+        "person": lambda rows: _days_of_contacts(
+            "x.village_id IS DISTINCT FROM r.village_id",
+            f"JOIN contact_person cp ON cp.contact_id = c.id AND cp.position = 0 "
+            f"JOIN person x ON x.id = cp.person_id JOIN {rows.name} r ON r.id = x.id"),
+    },
+)

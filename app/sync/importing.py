@@ -42,11 +42,13 @@ from app.sync.changes import LOCAL_ONLY, TOMBSTONE, tables_for
 from app.sync.envelope import OpenedPackage, open_package
 from app.sync.exporting import link_for
 from db.change_log import synced_tables
-from db.last_contact import Deferred
+from db.deferred import Deferred
+from db.last_contact import LAST_CONTACT
 from db.models import (
     Attachment, ContactPerson, Document, MatterEvent, MatterPetitioner, Office, SyncImport, SyncLink, SyncPartner,
 )
 from db.row_codec import TableCodec
+from db.stats_day import STATS_DAY
 
 BATCH = 2_000
 # Key in the data of an assigned matter's registration event naming the county's assignment.
@@ -193,8 +195,9 @@ class _Applier:
         self.merges: list[dict[str, Any]] = []
         # Attachment files are kept as this office keeps its own: sealed for its key when encryption is on.
         self.seal_for: bytes | None = data_keys.public_key(uow)
-        # Row triggers that would update person once per link written: made up for after the upserts.
-        self.last_contact = Deferred(self.connection)
+        # Triggers that would update person once per link and regroup a day per statement (twice per
+        # contact: its row, then its link): suspended during the upserts, made up for once after them.
+        self.derived = Deferred(self.connection, (LAST_CONTACT, STATS_DAY))
 
     def among(self, column: Any, ids: list[Any]) -> Any:
         """``column IN ids``; on PostgreSQL as ``= ANY(array)``: one parameter instead of thousands."""
@@ -222,7 +225,7 @@ class _Applier:
             self.delete_tombstones(table)
         for table in ordered:
             self.upsert(table)
-        self.last_contact.finish()
+        self.derived.finish()
         self.check_counts(ordered)
         if not self.dry_run:
             self.apply_merges()
@@ -271,9 +274,9 @@ class _Applier:
         if table.name in ("assignment", "person_merge"):
             for row in stage.new_rows():
                 self.note_new(table.name, row)
-        if table.name == "person" and not self.dry_run and new < stage.size:
-            stage.free_id_numbers(edited)
-        with nullcontext() if self.dry_run else self.last_contact.writing(table.name, stage.table):
+        with nullcontext() if self.dry_run else self.derived.writing(table.name, stage.table):
+            if table.name == "person" and not self.dry_run and new < stage.size:
+                stage.free_id_numbers(edited)
             self.merge_edited(table, stage, edited, counter)
             if self.dry_run:
                 return
