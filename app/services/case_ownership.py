@@ -21,7 +21,7 @@ from app.domain.workflow import STATE_LABELS
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.services.matter_list import is_hidden
+from app.services.matter_list import is_hidden, petitioner_names
 from app.services.matter_queries import MASKED, live_clock_condition
 from app.services.matters import load_matter
 from app.services.work_records import leader_account, not_before, not_future, user_names
@@ -68,6 +68,9 @@ class OwnedCase:
     settled_on: date | None
     outcome: str
     progress: tuple[ProgressNote, ...]  # newest first
+    petitioners: tuple[str, ...] = ()  # masked for a 检举控告 matter the actor may not read
+    evaluation: Satisfaction | None = None
+    no_evaluation_reason: str = ""
 
 
 def active_ownership(uow: UnitOfWork, matter_id: uuid.UUID) -> CaseOwnership | None:
@@ -161,12 +164,19 @@ def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *, include
                MatterDeadline.clock.in_([c.value for c in OFFICE_DUTIES]))
         .group_by(MatterDeadline.matter_id)).all())
     names = user_names(uow, (o.leader_id for o, _m in rows))
+    petitioners = petitioner_names(uow, [m.id for _o, m in rows])
     today = uow.today()
     return tuple(OwnedCase(
         o.id, m.id, m.number, MASKED if is_hidden(uow, m.matter_type) else m.title,
         STATE_LABELS[MatterState(m.state)], names.get(o.leader_id, ""), o.staff, o.measures, o.assigned_on,
-        o.target_on, (o.target_on - today).days, due.get(m.id), o.settled_on, o.outcome, notes.get(o.id, ()))
+        o.target_on, (o.target_on - today).days, due.get(m.id), o.settled_on, o.outcome, notes.get(o.id, ()),
+        _shown_petitioners(uow, m, petitioners.get(m.id, ())),
+        Satisfaction(o.evaluation) if o.evaluation else None, o.no_evaluation_reason)
         for o, m in rows)
+
+
+def _shown_petitioners(uow: UnitOfWork, matter: Matter, names: tuple[str, ...]) -> tuple[str, ...]:
+    return (MASKED,) if names and is_hidden(uow, matter.matter_type) else names
 
 
 def _progress(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ProgressNote, ...]]:
