@@ -1,6 +1,6 @@
 """台账 of leaders' work and stability work: the screening register of one round (矛盾纠纷排查台账),
 the record of leader receptions, 下访 and 约访 over a period (领导接访下访约访台账), the 领导包案台账,
-the 重点人员台账 and the 村级接访台账. All are small (hundreds of rows a year), read through the services
+the 重点人员台账, the 村级接访台账 and the 信访代办台账. All are small (hundreds of rows a year), read through the services
 (so their permission checks and 检举控告 masking hold) and streamed into the ledger workbook."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.services.key_persons import key_persons
 from app.services.leader_receptions import receptions
 from app.services.offices import office_info
 from app.services.screening import conflict_register, rounds
-from app.services.village_work import village_receptions
+from app.services.village_work import proxy_register, village_receptions
 
 SCREENING_COLUMNS = (
     Column("序号", 7, "int"), Column("排查日期", 11, "date"), Column("村（社区）", 12), Column("当事人", 20), Column("纠纷类型", 12),
@@ -47,6 +47,12 @@ KEY_PERSON_COLUMNS = (
 VILLAGE_RECEPTION_COLUMNS = (
     Column("序号", 7, "int"), Column("日期", 11, "date"), Column("村（社区）", 12), Column("参加人员", 24),
     Column("登记来访（人次）", 9, "int"), Column("说案（件）", 8, "int"), Column("开展排查", 8), Column("接访情况", 40),
+)
+
+PROXY_COLUMNS = (
+    Column("序号", 7, "int"), Column("事项编号", 16), Column("事项标题", 28), Column("信访人", 14), Column("代办诉求", 30),
+    Column("点单日期", 11, "date"), Column("代办员", 10), Column("派单日期", 11, "date"), Column("接单日期", 11, "date"),
+    Column("评单日期", 11, "date"), Column("评价", 9), Column("进度", 8),
 )
 
 
@@ -142,3 +148,16 @@ def export_village_reception_ledger(uow: UnitOfWork, start: date, end: date, pat
     return _write(path, "村级接访台账", VILLAGE_RECEPTION_COLUMNS, f"{office.short_name}村级接访台账",
                   f"{start.isoformat()} 至 {end.isoformat()}　共 {len(rows)} 条　{_stamp(uow)}",
                   rows)
+
+
+def export_proxy_ledger(uow: UnitOfWork, start: date, end: date, path: str | Path) -> ExportResult:
+    """The 代办 ordered in the period (点单 → 派单 → 接单 → 评单)."""
+    found = proxy_register(uow, start, end)
+    rows: list[list[object]] = [
+        [n, e.number, e.title, "、".join(e.petitioners), e.proxy.request, e.proxy.ordered_on, e.proxy.proxy,
+         e.proxy.dispatched_on, e.proxy.accepted_on, e.proxy.rated_on,
+         SATISFACTION_LABELS[e.proxy.rating] if e.proxy.rating else "", e.proxy.stage_label]
+        for n, e in enumerate(found, start=1)]
+    office = office_info(uow)
+    return _write(path, "信访代办台账", PROXY_COLUMNS, f"{office.short_name}信访代办台账",
+                  f"{start.isoformat()} 至 {end.isoformat()}　共 {len(rows)} 件　{_stamp(uow)}", rows)

@@ -21,7 +21,7 @@ from app.domain.workflow import STATE_LABELS
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.services.matter_list import is_hidden, petitioner_names
+from app.services.matter_list import is_hidden, petitioner_names, shown_petitioners
 from app.services.matter_queries import MASKED, live_clock_condition
 from app.services.matters import load_matter
 from app.services.work_records import leader_account, not_before, not_future, user_names
@@ -170,13 +170,9 @@ def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *, include
         o.id, m.id, m.number, MASKED if is_hidden(uow, m.matter_type) else m.title,
         STATE_LABELS[MatterState(m.state)], names.get(o.leader_id, ""), o.staff, o.measures, o.assigned_on,
         o.target_on, (o.target_on - today).days, due.get(m.id), o.settled_on, o.outcome, notes.get(o.id, ()),
-        _shown_petitioners(uow, m, petitioners.get(m.id, ())),
+        shown_petitioners(uow, m.matter_type, petitioners.get(m.id, ())),
         Satisfaction(o.evaluation) if o.evaluation else None, o.no_evaluation_reason)
         for o, m in rows)
-
-
-def _shown_petitioners(uow: UnitOfWork, matter: Matter, names: tuple[str, ...]) -> tuple[str, ...]:
-    return (MASKED,) if names and is_hidden(uow, matter.matter_type) else names
 
 
 def _progress(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ProgressNote, ...]]:

@@ -62,6 +62,7 @@ def test_stability_ledger_commands(ws, actors, admin, clock, tmp_path, capsys):
         person = uow.session.get(Matter, matter).petitioners[0].person_id
         kp.list_key_person(uow, person, officer_id=admin.user_id, reason="情绪激动")
         vw.record_village_reception(uow, vw.NewVillageReception(D("2026-11-02"), village_id(ws, "红旗村"), "村支书"))
+        vw.order_proxy(uow, matter, on=D("2026-11-02"), request="请代办勘界")
     folder = ["--data-dir", str(ws.data_dir)]
     out = tmp_path / "ledger.xlsx"
 
@@ -74,4 +75,6 @@ def test_stability_ledger_commands(ws, actors, admin, clock, tmp_path, capsys):
     assert "重点人员台账 1 人" in capsys.readouterr().out and first_row()[1] == "赵六"
     assert run(["leader", "village-ledger", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(out), *folder]) == 0
     assert "村级接访台账 1 条" in capsys.readouterr().out and first_row()[2:4] == ("红旗村", "村支书")
+    assert run(["leader", "proxy-ledger", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(out), *folder]) == 0
+    assert "信访代办台账 1 件" in capsys.readouterr().out and first_row()[2:5] == ("宅基地边界纠纷", "赵六", "请代办勘界")
     assert run(["leader", "village-ledger", "--from", "2026-11-31", "--to", "2026-11-30", "-o", str(out), *folder]) == 2

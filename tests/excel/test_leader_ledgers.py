@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.domain.enums import MatterType, Role, Satisfaction
 from app.domain.leader_work import ConflictStatus, ReceptionKind, Risk
 from app.excel.leader_ledgers import (export_case_ledger, export_key_person_ledger, export_reception_records,
-                                     export_screening_ledger, export_village_reception_ledger)
+                                     export_proxy_ledger, export_screening_ledger,
+                                     export_village_reception_ledger)
 from app.services import case_ownership as co, key_persons as kp, leader_receptions as lr, screening as sc
 from app.services import village_work as vw
 from app.services.matter_queries import MASKED
@@ -157,3 +158,34 @@ def test_village_reception_ledger(ws, actors, admin, clock, tmp_path):
     assert rows[2] == ("序号", "日期", "村（社区）", "参加人员", "登记来访（人次）", "说案（件）", "开展排查", "接访情况")
     assert rows[3] == (1, datetime(2026, 11, 13), "东风村", "村主任", 0, 0, "否", None)
     assert rows[4] == (2, datetime(2026, 11, 20), "红旗村", "村支书、调解主任", 2, 1, "是", "有访接访")
+
+
+def test_proxy_ledger_and_accusation_secrecy(ws, actors, admin, clock, tmp_path):
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    open_one = register(ws, admin, "反映低保未发放", name="孙八", title="低保未发放")
+    secret = register(ws, admin, "检举村会计虚报", name="钱七", title="检举虚报", matter_type=MatterType.ACCUSATION)
+    clock.now = datetime(2026, 11, 20, 9, 0)
+    with ws.write(admin) as uow:
+        rated = vw.order_proxy(uow, secret, on=D("2026-11-03"), request="请代办核查虚报")
+        vw.order_proxy(uow, open_one, on=D("2026-11-10"), request="请代办低保申请")
+    with ws.write(admin) as uow:
+        vw.dispatch_proxy(uow, rated, on=D("2026-11-04"), proxy_user_id=admin.user_id)
+        vw.accept_proxy(uow, rated, on=D("2026-11-05"))
+        vw.rate_proxy(uow, rated, on=D("2026-11-18"), rating=Satisfaction.SATISFIED)
+    out = tmp_path / "proxies.xlsx"
+    with ws.read(admin) as uow:
+        result = export_proxy_ledger(uow, D("2026-11-01"), D("2026-11-30"), out)
+    rows = _rows(out)
+    assert result.rows == 2 and rows[0][0] == "某某镇信访代办台账" and rows[1][0].startswith("2026-11-01 至 2026-11-30")
+    assert rows[2] == ("序号", "事项编号", "事项标题", "信访人", "代办诉求", "点单日期", "代办员", "派单日期", "接单日期",
+                       "评单日期", "评价", "进度")
+    assert rows[3] == (1, _number(ws, secret), "检举虚报", "钱七", "请代办核查虚报", datetime(2026, 11, 3),
+                       admin.display_name, datetime(2026, 11, 4), datetime(2026, 11, 5), datetime(2026, 11, 18),
+                       "满意", "已评单")
+    assert rows[4] == (2, _number(ws, open_one), "低保未发放", "孙八", "请代办低保申请", datetime(2026, 11, 10),
+                       None, None, None, None, None, "已点单")
+    with ws.read(actors[Role.RECEPTIONIST]) as uow:  # may not read 检举控告: matter, accuser and request masked
+        export_proxy_ledger(uow, D("2026-11-01"), D("2026-11-30"), out)
+    rows = _rows(out)
+    assert rows[3][2:5] == (MASKED, MASKED, MASKED) and rows[4][2:5] == ("低保未发放", "孙八", "请代办低保申请")
+    assert "钱七" not in repr(rows) and "虚报" not in repr(rows)
