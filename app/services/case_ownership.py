@@ -166,13 +166,23 @@ def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *, include
     names = user_names(uow, (o.leader_id for o, _m in rows))
     petitioners = petitioner_names(uow, [m.id for _o, m in rows])
     today = uow.today()
-    return tuple(OwnedCase(
-        o.id, m.id, m.number, MASKED if is_hidden(uow, m.matter_type) else m.title,
-        STATE_LABELS[MatterState(m.state)], names.get(o.leader_id, ""), o.staff, o.measures, o.assigned_on,
-        o.target_on, (o.target_on - today).days, due.get(m.id), o.settled_on, o.outcome, notes.get(o.id, ()),
-        shown_petitioners(uow, m.matter_type, petitioners.get(m.id, ())),
-        Satisfaction(o.evaluation) if o.evaluation else None, o.no_evaluation_reason)
-        for o, m in rows)
+    return tuple(_owned_case(uow, o, m, names.get(o.leader_id, ""), due.get(m.id), notes.get(o.id, ()),
+                             petitioners.get(m.id, ()), today) for o, m in rows)
+
+
+def _owned_case(uow: UnitOfWork, o: CaseOwnership, m: Matter, leader: str, next_due_on: date | None,
+                notes: tuple[ProgressNote, ...], petitioners: tuple[str, ...], today: date) -> OwnedCase:
+    """A 检举控告 matter the actor may not read keeps its number, leader and dates; the measures, outcome
+    and notes, which tell what was reported, are masked like its title."""
+    hidden = is_hidden(uow, m.matter_type)
+    if hidden:
+        notes = tuple(ProgressNote(n.noted_on, MASKED, n.author) for n in notes)
+    return OwnedCase(
+        o.id, m.id, m.number, MASKED if hidden else m.title, STATE_LABELS[MatterState(m.state)], leader, o.staff,
+        MASKED if hidden else o.measures, o.assigned_on, o.target_on, (o.target_on - today).days, next_due_on,
+        o.settled_on, MASKED if hidden and o.outcome else o.outcome, notes,
+        shown_petitioners(uow, m.matter_type, petitioners), Satisfaction(o.evaluation) if o.evaluation else None,
+        MASKED if hidden and o.no_evaluation_reason else o.no_evaluation_reason)
 
 
 def _progress(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ProgressNote, ...]]:

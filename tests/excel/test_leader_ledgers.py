@@ -87,12 +87,13 @@ def test_case_ledger_states_and_accusation_secrecy(ws, actors, admin, clock, tmp
     with ws.write(leader) as uow:
         settled = co.assign_case(uow, claim, co.NewOwnership(leader.user_id, "经办人李某", "约谈施工方", D("2026-11-30")))
         overdue = co.assign_case(uow, late, co.NewOwnership(leader.user_id, "司法所", "现场勘界", D("2026-11-10")))
-        co.assign_case(uow, secret, co.NewOwnership(leader.user_id, "纪委", "核实线索", D("2026-12-31")))
+        hidden = co.assign_case(uow, secret, co.NewOwnership(leader.user_id, "纪委", "核实挪用线索", D("2026-12-31")))
     clock.now = datetime(2026, 11, 20, 9, 0)
     with ws.write(leader) as uow:
         co.add_progress(uow, overdue, D("2026-11-05"), "已约双方")
         co.add_progress(uow, overdue, D("2026-11-15"), "勘界完成待签字")
         co.add_progress(uow, settled, D("2026-11-12"), "已清淤")
+        co.add_progress(uow, hidden, D("2026-11-19"), "已调取挪用账目")
         co.settle_case(uow, settled, co.Settlement(D("2026-11-18"), "水渠疏通", Satisfaction.BASICALLY))
     out = tmp_path / "cases.xlsx"
     with ws.read(leader) as uow:
@@ -108,10 +109,12 @@ def test_case_ledger_states_and_accusation_secrecy(ws, actors, admin, clock, tmp
                        datetime(2026, 11, 2), datetime(2026, 11, 30), "已化解", datetime(2026, 11, 18), "水渠疏通",
                        "基本满意", "2026-11-12 已清淤")
     assert rows[5][:4] == (3, _number(ws, secret), "检举挪用补助", "钱七") and rows[5][9] == "化解中"
-    with ws.read(clerk) as uow:  # a receptionist may not read 检举控告: title and accuser are masked
+    assert (rows[5][6], rows[5][13]) == ("核实挪用线索", "2026-11-19 已调取挪用账目")
+    with ws.read(clerk) as uow:  # a receptionist may not read 检举控告: title, accuser, measures, notes masked
         export_case_ledger(uow, out)
     masked = _rows(out)[5]
-    assert masked[2:4] == (MASKED, MASKED)
+    assert masked[2:4] == (MASKED, MASKED) and (masked[5], masked[6]) == ("纪委", MASKED)
+    assert masked[13] == f"2026-11-19 {MASKED}"
     assert "钱七" not in repr(_rows(out)) and "挪用" not in repr(_rows(out))
 
 
