@@ -1,5 +1,6 @@
 """``xinfang leader ...``: the 公示表 of the reception schedule, the backlog rule, leader-work figures
-and the screening ledger, for offices that script their monthly routine."""
+and the ledgers (screening, 包案, key persons, village receptions), for offices that script their
+monthly routine."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import asdict
 from app.cli.output import print_json
 from app.cli.unit_of_work import cli_unit_of_work
 from app.errors import NotFound, StorageError
-from app.excel.leader_ledgers import export_screening_ledger
+from app.excel.leader_ledgers import (export_case_ledger, export_key_person_ledger, export_proxy_ledger,
+                                     export_screening_ledger, export_village_reception_ledger)
 from app.services import backlog, screening
 from app.services.schedule_notice import schedule_pdf
 from app.statistics.leader_work import LeaderWorkFigures, leader_work_figures
@@ -75,6 +77,42 @@ def cmd_screening_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_case_ledger(args: argparse.Namespace) -> int:
+    with cli_unit_of_work(args) as uow:
+        result = export_case_ledger(uow, args.output)
+    print(f"已导出领导包案台账 {result.rows} 件：{args.output}")
+    return 0
+
+
+def cmd_key_person_ledger(args: argparse.Namespace) -> int:
+    with cli_unit_of_work(args) as uow:
+        result = export_key_person_ledger(uow, args.output)
+    print(f"已导出重点人员台账 {result.rows} 人：{args.output}")
+    return 0
+
+
+def cmd_village_ledger(args: argparse.Namespace) -> int:
+    period = parse_period(PeriodKind.RANGE, args.date_from, args.date_to)
+    with cli_unit_of_work(args) as uow:
+        result = export_village_reception_ledger(uow, period.start, period.end, args.output)
+    print(f"已导出村级接访台账 {result.rows} 条：{args.output}")
+    return 0
+
+
+def cmd_proxy_ledger(args: argparse.Namespace) -> int:
+    period = parse_period(PeriodKind.RANGE, args.date_from, args.date_to)
+    with cli_unit_of_work(args) as uow:
+        result = export_proxy_ledger(uow, period.start, period.end, args.output)
+    print(f"已导出信访代办台账 {result.rows} 件：{args.output}")
+    return 0
+
+
+def _range_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", required=True, help="起始日期 YYYY-MM-DD（含）")
+    p.add_argument("--to", dest="date_to", required=True, help="截止日期 YYYY-MM-DD（含）")
+    p.add_argument("-o", "--output", required=True)
+
+
 SCHEDULE_HELP = "导出领导干部接访安排表（公示表）PDF"
 
 
@@ -101,3 +139,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--month", required=True, help="2026-11")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler=cmd_screening_ledger)
+    p = leader.add_parser("case-ledger", parents=[common], help="导出领导包案台账（含已化解）")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_case_ledger)
+    p = leader.add_parser("key-person-ledger", parents=[common], help="导出重点人员台账")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_key_person_ledger)
+    p = leader.add_parser("village-ledger", parents=[common], help="导出某期间的村级接访台账")
+    _range_arguments(p)
+    p.set_defaults(handler=cmd_village_ledger)
+    p = leader.add_parser("proxy-ledger", parents=[common], help="导出某期间点单的信访代办台账")
+    _range_arguments(p)
+    p.set_defaults(handler=cmd_proxy_ledger)

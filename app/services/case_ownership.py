@@ -21,7 +21,7 @@ from app.domain.workflow import STATE_LABELS
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.services.matter_list import is_hidden
+from app.services.matter_list import is_hidden, petitioner_names, shown_petitioners
 from app.services.matter_queries import MASKED, live_clock_condition
 from app.services.matters import load_matter
 from app.services.work_records import leader_account, not_before, not_future, user_names
@@ -68,6 +68,9 @@ class OwnedCase:
     settled_on: date | None
     outcome: str
     progress: tuple[ProgressNote, ...]  # newest first
+    petitioners: tuple[str, ...] = ()  # masked for a 检举控告 matter the actor may not read
+    evaluation: Satisfaction | None = None
+    no_evaluation_reason: str = ""
 
 
 def active_ownership(uow: UnitOfWork, matter_id: uuid.UUID) -> CaseOwnership | None:
@@ -161,12 +164,25 @@ def leader_cases(uow: UnitOfWork, leader_id: uuid.UUID | None = None, *, include
                MatterDeadline.clock.in_([c.value for c in OFFICE_DUTIES]))
         .group_by(MatterDeadline.matter_id)).all())
     names = user_names(uow, (o.leader_id for o, _m in rows))
+    petitioners = petitioner_names(uow, [m.id for _o, m in rows])
     today = uow.today()
-    return tuple(OwnedCase(
-        o.id, m.id, m.number, MASKED if is_hidden(uow, m.matter_type) else m.title,
-        STATE_LABELS[MatterState(m.state)], names.get(o.leader_id, ""), o.staff, o.measures, o.assigned_on,
-        o.target_on, (o.target_on - today).days, due.get(m.id), o.settled_on, o.outcome, notes.get(o.id, ()))
-        for o, m in rows)
+    return tuple(_owned_case(uow, o, m, names.get(o.leader_id, ""), due.get(m.id), notes.get(o.id, ()),
+                             petitioners.get(m.id, ()), today) for o, m in rows)
+
+
+def _owned_case(uow: UnitOfWork, o: CaseOwnership, m: Matter, leader: str, next_due_on: date | None,
+                notes: tuple[ProgressNote, ...], petitioners: tuple[str, ...], today: date) -> OwnedCase:
+    """A 检举控告 matter the actor may not read keeps its number, leader and dates; the measures, outcome
+    and notes, which tell what was reported, are masked like its title."""
+    hidden = is_hidden(uow, m.matter_type)
+    if hidden:
+        notes = tuple(ProgressNote(n.noted_on, MASKED, n.author) for n in notes)
+    return OwnedCase(
+        o.id, m.id, m.number, MASKED if hidden else m.title, STATE_LABELS[MatterState(m.state)], leader, o.staff,
+        MASKED if hidden else o.measures, o.assigned_on, o.target_on, (o.target_on - today).days, next_due_on,
+        o.settled_on, MASKED if hidden and o.outcome else o.outcome, notes,
+        shown_petitioners(uow, m.matter_type, petitioners), Satisfaction(o.evaluation) if o.evaluation else None,
+        MASKED if hidden and o.no_evaluation_reason else o.no_evaluation_reason)
 
 
 def _progress(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[ProgressNote, ...]]:

@@ -17,7 +17,7 @@ from app.domain.text import clean_content, clean_line
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
-from app.services.work_records import not_before, not_future, office_user, user_names
+from app.services.work_records import not_before, not_future, office_user, user_names, village_names
 from db.models import KeyPerson, KeyPersonContact, Person, SensitivePeriod
 
 FOLLOW_UP_RANGE = (1, 365)
@@ -35,6 +35,8 @@ class KeyPersonInfo:
     listed_on: date
     last_contact_on: date | None
     next_due_on: date
+    village: str = ""
+    contacts: int = 0  # follow-up contacts logged since listed
 
 
 @dataclass(frozen=True)
@@ -132,15 +134,22 @@ def follow_ups(uow: UnitOfWork, key_person_id: uuid.UUID) -> tuple[FollowUp, ...
 
 
 def _infos(uow: UnitOfWork, rows: list[tuple[KeyPerson, str]]) -> list[KeyPersonInfo]:
-    last = dict(uow.session.execute(
-        select(KeyPersonContact.key_person_id, func.max(KeyPersonContact.contacted_on))
+    contacts = {key: (last, count) for key, last, count in uow.session.execute(
+        select(KeyPersonContact.key_person_id, func.max(KeyPersonContact.contacted_on), func.count())
         .where(KeyPersonContact.key_person_id.in_([k.id for k, _n in rows]))
-        .group_by(KeyPersonContact.key_person_id)).all())
+        .group_by(KeyPersonContact.key_person_id)).all()}
     officers = user_names(uow, (k.officer_id for k, _n in rows))
-    return [KeyPersonInfo(k.id, k.person_id, name, officers.get(k.officer_id, ""), k.reason, k.follow_up_days,
-                          k.listed_on, last.get(k.id),
-                          (last.get(k.id) or k.listed_on) + timedelta(days=k.follow_up_days))
-            for k, name in rows]
+    homes = dict(uow.session.execute(select(Person.id, Person.village_id)
+                                     .where(Person.id.in_([k.person_id for k, _n in rows]))).all())
+    villages = village_names(uow, homes.values())
+    infos = []
+    for k, name in rows:
+        last, count = contacts.get(k.id, (None, 0))
+        infos.append(KeyPersonInfo(k.id, k.person_id, name, officers.get(k.officer_id, ""), k.reason,
+                                   k.follow_up_days, k.listed_on, last,
+                                   (last or k.listed_on) + timedelta(days=k.follow_up_days),
+                                   villages.get(homes.get(k.person_id), ""), count))  # type: ignore[arg-type]
+    return infos
 
 
 def _active(uow: UnitOfWork, person_id: uuid.UUID) -> KeyPerson | None:

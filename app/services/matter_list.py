@@ -210,6 +210,11 @@ def is_hidden(uow: UnitOfWork, matter_type: str) -> bool:
     return matter_type == MatterType.ACCUSATION.value and not uow.actor.may(Permission.READ_ACCUSATION)
 
 
+def shown_petitioners(uow: UnitOfWork, matter_type: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The petitioners of a matter as the actor may see them: one MASKED for a hidden 检举控告."""
+    return (MASKED,) if names and is_hidden(uow, matter_type) else names
+
+
 def petitioner_names(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
     found: dict[uuid.UUID, list[str]] = {}
     for start in range(0, len(ids), CHUNK):

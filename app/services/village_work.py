@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -16,9 +16,11 @@ from app.domain.text import clean_content, clean_line
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
+from app.services.matter_list import is_hidden, petitioner_names, shown_petitioners
+from app.services.matter_queries import MASKED
 from app.services.matters import load_matter
 from app.services.work_records import not_before, not_future, office_user, user_names, village, village_names
-from db.models import PetitionProxy, VillageReception
+from db.models import Matter, PetitionProxy, VillageReception
 
 MAX_COUNT = 1000
 
@@ -157,6 +159,37 @@ def proxies_of(uow: UnitOfWork, matter_id: uuid.UUID) -> tuple[ProxyInfo, ...]:
     uow.actor.require(Permission.READ)
     rows = list(uow.session.scalars(select(PetitionProxy).where(PetitionProxy.matter_id == matter_id)
                                     .order_by(PetitionProxy.ordered_on)))
+    return _infos(uow, rows)
+
+
+@dataclass(frozen=True)
+class ProxyEntry:
+    """One 代办 for the 信访代办台账, with its matter; masked for 检举控告 like the matter lists."""
+    proxy: ProxyInfo
+    number: str
+    title: str
+    petitioners: tuple[str, ...]
+
+
+def proxy_register(uow: UnitOfWork, start: date, end: date) -> tuple[ProxyEntry, ...]:
+    """The 代办 ordered (点单) in the period, oldest first."""
+    uow.actor.require(Permission.READ)
+    rows = list(uow.session.execute(
+        select(PetitionProxy, Matter).join(Matter, Matter.id == PetitionProxy.matter_id)
+        .where(PetitionProxy.office_id == uow.office_id, PetitionProxy.ordered_on >= start,
+               PetitionProxy.ordered_on <= end).order_by(PetitionProxy.ordered_on, Matter.number)).all())
+    infos = _infos(uow, [p for p, _m in rows])
+    names = petitioner_names(uow, [m.id for _p, m in rows])
+    entries = []
+    for info, (_p, m) in zip(infos, rows, strict=True):
+        hidden = is_hidden(uow, m.matter_type)
+        entries.append(ProxyEntry(replace(info, request=MASKED) if hidden else info, m.number,
+                                  MASKED if hidden else m.title,
+                                  shown_petitioners(uow, m.matter_type, names.get(m.id, ()))))
+    return tuple(entries)
+
+
+def _infos(uow: UnitOfWork, rows: list[PetitionProxy]) -> tuple[ProxyInfo, ...]:
     names = user_names(uow, (r.proxy_id for r in rows))
     return tuple(ProxyInfo(r.id, r.matter_id, stage_of(r), PROXY_STAGE_LABELS[stage_of(r)], r.request,
                            r.ordered_on, names.get(r.proxy_id, "") if r.proxy_id else "", r.dispatched_on,
