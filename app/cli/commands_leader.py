@@ -5,14 +5,18 @@ monthly routine."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import date
 
 from app.cli.output import print_json
 from app.cli.unit_of_work import cli_unit_of_work
 from app.errors import NotFound, StorageError
+from app.excel.ledgers import ExportResult
 from app.excel.leader_ledgers import (export_case_ledger, export_key_person_ledger, export_proxy_ledger,
                                      export_screening_ledger, export_village_reception_ledger)
 from app.services import backlog, screening
+from app.services.context import UnitOfWork
 from app.services.schedule_notice import schedule_pdf
 from app.statistics.leader_work import LeaderWorkFigures, leader_work_figures
 from app.statistics.periods import PeriodKind, parse_period
@@ -92,18 +96,19 @@ def cmd_key_person_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_village_ledger(args: argparse.Namespace) -> int:
-    period = parse_period(PeriodKind.RANGE, args.date_from, args.date_to)
-    with cli_unit_of_work(args) as uow:
-        result = export_village_reception_ledger(uow, period.start, period.end, args.output)
-    print(f"已导出村级接访台账 {result.rows} 条：{args.output}")
-    return 0
+    return _export_over_range(args, export_village_reception_ledger, "村级接访台账", "条")
 
 
 def cmd_proxy_ledger(args: argparse.Namespace) -> int:
+    return _export_over_range(args, export_proxy_ledger, "信访代办台账", "件")
+
+
+def _export_over_range(args: argparse.Namespace, export: Callable[[UnitOfWork, date, date, str], ExportResult],
+                       name: str, unit: str) -> int:
     period = parse_period(PeriodKind.RANGE, args.date_from, args.date_to)
     with cli_unit_of_work(args) as uow:
-        result = export_proxy_ledger(uow, period.start, period.end, args.output)
-    print(f"已导出信访代办台账 {result.rows} 件：{args.output}")
+        result = export(uow, period.start, period.end, args.output)
+    print(f"已导出{name} {result.rows} {unit}：{args.output}")
     return 0
 
 
