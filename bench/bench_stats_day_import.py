@@ -25,9 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sqlalchemy import text  # noqa: E402
 
 from app.domain.enums import OfficeLevel  # noqa: E402
-from app.sync.exporting import export_packages  # noqa: E402
 from app.sync.importing import import_package  # noqa: E402
-from bench_sync import COUNTY_CODE, enrol, fill, office, server_cpu, timed  # noqa: E402
+from bench_sync import COUNTY_CODE, office, server_cpu, timed, township_packages  # noqa: E402
 from db import stats_day  # noqa: E402
 
 TABLES = ("SELECT count(*), sum(batches), sum(person_visits) FROM stats_day_class",
@@ -40,16 +39,7 @@ def snapshot(connection) -> list[object]:  # type: ignore[no-untyped-def]
 
 def run(work: Path, url: str, townships: int, rows_each: int) -> None:
     county = office(work / "county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY, url)
-    packages = []
-    for n in range(townships):
-        ws = office(work / f"town-{n}", f"某某县第{n + 1}镇人民政府", f"330106{101 + n:03d}000", OfficeLevel.TOWNSHIP)
-        enrol(county, ws)
-        fill(ws, rows_each, n)
-        stick = work / f"stick-{n}"
-        stick.mkdir()
-        [result] = export_packages(ws, ws.system_actor(), stick)
-        packages.append((result.path, sum(result.rows.values())))
-        ws.close()
+    packages = township_packages(county, work, townships, rows_each)
     actor = county.system_actor()
     for n, (path, rows) in enumerate(packages):
         on = n % 2 == 1

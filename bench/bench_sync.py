@@ -141,19 +141,26 @@ def server_cpu(county: Workspace) -> float | None:
         return None
 
 
-def bench_import(work: Path, townships: int, rows_each: int, url: str) -> list[str]:
-    county = office(work / "i-county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY, url)
+def township_packages(county: Workspace, work: Path, townships: int, rows_each: int,
+                      prefix: str = "") -> list[tuple[Path, int]]:
+    """Enrolled townships filled with ``rows_each`` rows, each exported once: (package, rows) per township."""
     packages = []
     for n in range(townships):
         code = f"330106{101 + n:03d}000"
-        ws = office(work / f"i-town-{n}", f"某某县第{n + 1}镇人民政府", code, OfficeLevel.TOWNSHIP)
+        ws = office(work / f"{prefix}town-{n}", f"某某县第{n + 1}镇人民政府", code, OfficeLevel.TOWNSHIP)
         enrol(county, ws)
         fill(ws, rows_each, n)
-        stick = work / f"i-stick-{n}"
+        stick = work / f"{prefix}stick-{n}"
         stick.mkdir()
         [result] = export_packages(ws, ws.system_actor(), stick)
         packages.append((result.path, sum(result.rows.values())))
         ws.close()
+    return packages
+
+
+def bench_import(work: Path, townships: int, rows_each: int, url: str) -> list[str]:
+    county = office(work / "i-county", "某某县信访局", COUNTY_CODE, OfficeLevel.COUNTY, url)
+    packages = township_packages(county, work, townships, rows_each, "i-")
     actor = county.system_actor()
 
     def import_all() -> None:
