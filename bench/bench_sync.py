@@ -5,7 +5,9 @@
 
 1. Export of ``--export-rows`` changed rows (persons, contacts, their links) from a township (SQLite).
 2. Import of ``--townships`` × ``--rows-per-township`` rows into a county hub on PostgreSQL (a throwaway
-   server like the tests', or ``--db URL``), one package per township, each in its own transaction.
+   server like the tests', or ``--db URL``), one package per township, each in its own transaction,
+   all given to one ``import_packages`` call as the import page and ``xinfang sync import`` do
+   (townships side by side, one connection per core).
 3. Package size per 1,000 contacts, from a township filled with ``load_demo`` (realistic content:
    persons, matters with events and clocks, documents) and exported in full.
 
@@ -34,7 +36,7 @@ from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from app.sync.enrolment import admit_township, join_county, own_card  # noqa: E402
 from app.sync.exporting import export_packages  # noqa: E402
-from app.sync.importing import import_package  # noqa: E402
+from app.sync.import_queue import import_packages  # noqa: E402
 from db.change_log import stamp  # noqa: E402
 from db.models import Contact, ContactPerson, Person, UserAccount  # noqa: E402
 from generate import recency_suspended  # noqa: E402
@@ -164,9 +166,8 @@ def bench_import(work: Path, townships: int, rows_each: int, url: str) -> list[s
     actor = county.system_actor()
 
     def import_all() -> None:
-        for path, _ in packages:
-            report = import_package(county, actor, path)
-            assert report.status == "imported", report
+        reports = import_packages(county, actor, [path for path, _ in packages])
+        assert {r.status for r in reports} == {"imported"}, reports
 
     server_before = server_cpu(county)
     _, seconds, cpu = timed(import_all)

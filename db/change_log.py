@@ -3,8 +3,9 @@
 Installed once on every Session: mapper events see each inserted, updated and deleted row of a
 synced table (also rows removed by cascades), bulk ``update()``/``delete()`` statements are caught
 by ``do_orm_execute``. At the end of each flush the rows are stamped with the next change number
-(the largest so far + 1: writers are serialised by BEGIN IMMEDIATE on SQLite and the write lock on
-PostgreSQL, so numbers grow in commit order). Sync import writes with Core statements and stamps
+(the largest so far + 1: writers are serialised by BEGIN IMMEDIATE on SQLite and on PostgreSQL by
+the write lock, or the chain lock for imports side by side — db/write_locks.py — so numbers grow in
+commit order). Sync import writes with Core statements and stamps
 its rows itself (``stamp``).
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm.mapper import Mapper
 from db.base import Base, Synced
 from db.models.sync_state import SyncChange, SyncLocalEdit
 from db.row_codec import TableCodec
+from db.write_locks import lock_chain
 
 _PENDING = "sync_changes"
 _LOCAL_OFFICE = "sync_local_office"
@@ -71,6 +73,7 @@ def stamp(connection: Connection, changes: list[Change]) -> int:
     """Record the changes under one new change number and return it."""
     if not changes:
         return 0
+    lock_chain(connection)
     seq = int(connection.execute(select(func.coalesce(func.max(SyncChange.seq), 0))).scalar_one()) + 1
     rows = {(t, r): {"table_name": t, "row_id": r, "seq": seq, "deleted": d, "office_id": o}
             for t, r, d, o in changes}

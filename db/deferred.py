@@ -1,21 +1,23 @@
-"""Derived data made up after a bulk write: its PostgreSQL triggers suspended, the touched keys recomputed once.
+"""Derived data made up after a bulk write: its PostgreSQL triggers told to stand aside, the touched keys recomputed once.
 
 Some data is kept exact by triggers (``person.last_contact_at``, revision 0004; the report's day
 tables, revision 0013). A bulk writer such as the sync import writes tens of thousands of rows per
 statement, and those triggers then cost the server more than the rows themselves (per link an UPDATE
 of person; per statement a regrouping of every touched day, the same contact regrouped once for its
-row and again for its link). ``Deferred`` switches such triggers off for the rest of the transaction,
-notes from the rows about to be written (``before``) and written (``after``) which keys they can
-concern (persons, office-days) in a temporary table per kind of data, and in ``finish`` makes each
-kind up once for exactly those keys and switches the triggers on again — before the commit.
+row and again for its link). ``Deferred`` sets each kind's flag (a custom setting such as
+``xinfang.defer_stats_day``, revision 0014) for the rest of the transaction — its trigger functions
+return at once while it is ``on`` — notes from the rows about to be written (``before``) and written
+(``after``) which keys they can concern (persons, office-days) in a temporary table per kind of data,
+and in ``finish`` makes each kind up once for exactly those keys and clears the flags — before the commit.
 
-Crash safety: ``ALTER TABLE … DISABLE TRIGGER`` is transactional, so a rollback (a refused package, a
-crash) undoes it together with the rows; it takes a SHARE ROW EXCLUSIVE lock, so readers go on and
-other writers wait, as they already do for the write lock. Only an owner may switch a table's
-triggers: where this program's role does not own the tables, or on SQLite (no way to switch a
-trigger off), nothing is suspended and the triggers simply run.
+A flag, not ``ALTER TABLE … DISABLE TRIGGER``: the setting belongs to this transaction alone
+(``set_config(…, true)``), so it takes no table lock — two imports of different townships write the
+same tables side by side (app/sync/import_queue.py) — needs no ownership of the tables, and a
+rollback (a refused package, a crash) leaves nothing switched off. SQLite has no such setting: there
+the flag is a row of ``trigger_deferral`` written in the import's transaction (one writer at a time,
+so no other connection ever sees it) and removed before the commit; a rollback removes it too.
 
-Between the first ``writing`` and ``finish`` every write of a table whose triggers are off must go
+Between the first ``writing`` and ``finish`` every write of a table whose triggers stand aside must go
 through ``writing``, or its effects would not be noted.
 """
 
@@ -29,8 +31,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, text
 
 # The keys a table's staged rows can concern: a SELECT of the touched table's columns, as a Core
-# statement or SQL text (``rows`` is the table holding the rows), or None.
-Notes = Callable[[Table], "Select[Any] | str | None"]
+# statement or SQL text in the dialect named (``rows`` is the table holding the rows), or None.
+Notes = Callable[[Table, str], "Select[Any] | str | None"]
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,23 @@ class Derived:
     name the keys it must recompute, and how it recomputes the keys of ``touched``."""
 
     touched: Table  # a TEMPORARY table of keys
-    triggers: dict[str, tuple[str, ...]]
+    flag: str  # the setting its trigger functions read (revision 0014)
+    tables: frozenset[str]  # the tables whose triggers keep it
     make_up: Callable[[Connection, Table], None]
     before: dict[str, Notes] = field(default_factory=dict)
     after: dict[str, Notes] = field(default_factory=dict)
+
+
+def pg_guard(flag: str) -> str:
+    """The first statement of a trigger function whose work ``Deferred`` makes up later: it returns
+    at once while its transaction has ``flag`` on (unset it reads NULL, so the trigger works)."""
+    return f"IF current_setting('{flag}', true) = 'on' THEN RETURN NULL; END IF;"
+
+
+def sqlite_guard(flag: str) -> str:
+    """The WHEN condition of such a SQLite trigger: no row ``flag`` in trigger_deferral (a trigger
+    of the main schema cannot read a TEMP table; the row is only ever seen inside its transaction)."""
+    return f"NOT EXISTS (SELECT 1 FROM trigger_deferral WHERE flag = '{flag}')"
 
 
 @contextmanager
@@ -50,7 +65,11 @@ def index_lookups(connection: Connection, *, scans: bool = True) -> Iterator[Non
     """PostgreSQL joins inside by nested loops from the noted keys through the big tables' indexes,
     and with ``scans=False`` reads no big table whole either. Tables filled minutes ago still carry
     the statistics of a small table until autovacuum analyses them: left to itself the planner hashed
-    the whole contact and contact_person tables for every package, a cost growing with the hub."""
+    the whole contact and contact_person tables for every package, a cost growing with the hub.
+    SQLite plans by its indexes anyway."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
     settings = ("enable_hashjoin", "enable_mergejoin") + (() if scans else ("enable_seqscan",))
     before = [connection.execute(text(f"SELECT current_setting('{s}')")).scalar_one() for s in settings]
     for name in settings:
@@ -61,37 +80,39 @@ def index_lookups(connection: Connection, *, scans: bool = True) -> Iterator[Non
 
 
 class Deferred:
-    """The triggers of ``derived`` in one transaction's bulk writes, suspended and made up for in ``finish``."""
+    """The triggers of ``derived`` in one transaction's bulk writes, standing aside until ``finish``."""
 
     def __init__(self, connection: Connection, derived: tuple[Derived, ...]) -> None:
         self.connection = connection
         self.derived = derived
         self.started: list[Derived] = []
-        self.suspended: list[tuple[str, str]] = []
-        self._owned: bool | None = None
+        self.dialect = connection.dialect.name
 
     @contextmanager
     def writing(self, table: str, rows: Table) -> Iterator[None]:
         """Around the writes of ``table``'s ``rows`` (a table of them): the keys they concern are noted."""
-        concerned = [d for d in self.derived if table in d.triggers]
-        if not concerned or not self._may_suspend():
-            yield
-            return
+        concerned = [d for d in self.derived if table in d.tables]
         for derived in concerned:
             if derived not in self.started:
                 derived.touched.create(self.connection)
+                self._flag(derived, on=True)
                 self.started.append(derived)
-            for name in derived.triggers[table]:
-                if (table, name) not in self.suspended:
-                    self.connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"'))
-                    self.suspended.append((table, name))
             self._note(derived, derived.before.get(table), rows)
         yield
         for derived in concerned:
             self._note(derived, derived.after.get(table), rows)
 
+    def _flag(self, derived: Derived, *, on: bool) -> None:
+        if self.dialect == "postgresql":
+            self.connection.execute(text("SELECT set_config(:flag, :value, true)"),
+                                    {"flag": derived.flag, "value": "on" if on else ""})
+        elif on:
+            self.connection.execute(text("INSERT INTO trigger_deferral (flag) VALUES (:flag)"), {"flag": derived.flag})
+        else:
+            self.connection.execute(text("DELETE FROM trigger_deferral WHERE flag = :flag"), {"flag": derived.flag})
+
     def _note(self, derived: Derived, notes: Notes | None, rows: Table) -> None:
-        keys = notes(rows) if notes is not None else None
+        keys = notes(rows, self.dialect) if notes is not None else None
         if keys is None:
             return
         # Left to the planner: forced nested loops once put the (unindexed) staged rows on the inner
@@ -103,20 +124,9 @@ class Deferred:
             self.connection.execute(derived.touched.insert().from_select(list(derived.touched.c.keys()), keys))
 
     def finish(self) -> None:
-        """Every kind made up for its noted keys, its triggers on again, its notes dropped."""
+        """Every kind made up for its noted keys, its triggers back at work, its notes dropped."""
         for derived in self.started:
             derived.make_up(self.connection, derived.touched)
-        for table, name in self.suspended:
-            self.connection.execute(text(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"'))
-        for derived in self.started:
+            self._flag(derived, on=False)
             derived.touched.drop(self.connection)
-        self.started, self.suspended = [], []
-
-    def _may_suspend(self) -> bool:
-        """PostgreSQL, and our role owns the tables (only an owner may switch their triggers)."""
-        if self._owned is None:
-            tables = sorted({t for d in self.derived for t in d.triggers})
-            self._owned = self.connection.dialect.name == "postgresql" and bool(self.connection.execute(text(
-                "SELECT bool_and(pg_has_role(relowner, 'MEMBER')) FROM pg_class "
-                "WHERE oid = ANY(CAST(:names AS regclass[]))"), {"names": tables}).scalar())
-        return self._owned
+        self.started = []

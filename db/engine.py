@@ -3,8 +3,7 @@
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Write units of work begin with
 ``BEGIN IMMEDIATE`` so two program instances queue for the write lock instead of failing when a read
 transaction tries to turn into a write (SQLite refuses that upgrade without waiting). On PostgreSQL
-they likewise queue on one lock before touching any row, so two units of work never wait for each
-other's row locks in opposite orders (a deadlock that PostgreSQL breaks by failing one of them).
+they likewise queue on one lock before touching any row (db/write_locks.py).
 """
 
 from __future__ import annotations
@@ -20,12 +19,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import change_log
+from db import change_log, write_locks
 
 BUSY_TIMEOUT_MS = 15_000
 WAL_ATTEMPTS = 100
-# The lock the audit trail takes on its chain head anyway (app/services/audit.py): every write records.
-POSTGRES_WRITE_LOCK = "LOCK TABLE audit_event IN EXCLUSIVE MODE"
 
 
 def sqlite_url(path: Path) -> str:
@@ -85,11 +82,12 @@ class Database:
         self._write = sessionmaker(writer, expire_on_commit=False)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A unit of work: commits at the end, rolls back everything on any exception."""
+    def write(self, *, beside_imports: bool = False) -> Iterator[Session]:
+        """A unit of work: commits at the end, rolls back everything on any exception. With
+        ``beside_imports`` (a sync import), it may run beside other imports on PostgreSQL (db/write_locks.py)."""
         with self._write() as session, session.begin():
             if not self.is_sqlite:
-                session.execute(text(POSTGRES_WRITE_LOCK))
+                session.execute(text(write_locks.SHARED if beside_imports else write_locks.EXCLUSIVE))
             yield session
 
     @contextmanager

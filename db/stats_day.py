@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Connection, Date, MetaData, Table, Uuid
 
-from db.deferred import Derived, index_lookups
+from db.deferred import Derived, index_lookups, pg_guard, sqlite_guard
 
 # stats_day_key.dimension values: the report section each one feeds.
 MATTER_DIMENSIONS = ("by_matter_type", "by_subject_level2", "by_responsible_unit", "by_village")
@@ -124,6 +124,8 @@ def rebuild_all(connection: Connection) -> None:
 
 # --- triggers ------------------------------------------------------------------------------------
 
+# Set while a bulk import makes the touched days up itself (db/deferred.py, revision 0014).
+STATS_DAY_FLAG = "xinfang.defer_stats_day"
 # Columns of a contact that decide its groups.
 CONTACT_COLUMNS = ("office_id", "contact_at", "channel", "headcount", "is_repeat", "skip_level",
                    "leader_reception", "problem_village_id", "matter_id")
@@ -131,12 +133,14 @@ MATTER_COLUMNS = ("matter_type", "subject_code", "responsible_unit_id")
 LINK_COLUMNS = ("contact_id", "person_id", "position")
 
 
-def _changed(columns: tuple[str, ...], old: str, new: str) -> str:
-    return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in columns)
+def _changed(columns: tuple[str, ...], old: str, new: str, dialect: str = "postgresql") -> str:
+    """Any of ``columns`` differs between the rows ``old`` and ``new``, NULL being a value."""
+    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return " OR ".join(f"{old}.{c} {differs} {new}.{c}" for c in columns)
 
 
 def _sqlite_changed(columns: tuple[str, ...]) -> str:
-    return " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    return _changed(columns, "old", "new", "sqlite")
 
 
 def _sqlite_triggers() -> dict[str, tuple[str, str, str, str]]:
@@ -175,7 +179,7 @@ def sqlite_trigger_sql() -> dict[str, str]:
     out = {}
     for name, (event, when, what, days) in _sqlite_triggers().items():
         body = "; ".join(regroup("sqlite", what, days))
-        condition = f" WHEN {when}" if when else ""
+        condition = f" WHEN {sqlite_guard(STATS_DAY_FLAG)}" + (f" AND ({when})" if when else "")
         out[name] = f"CREATE TRIGGER {name} {event} FOR EACH ROW{condition} BEGIN {body}; END"
     return out
 
@@ -231,15 +235,22 @@ def _regroup_one_day(what: str) -> list[str]:
     return clear + _fill(d, what, None, one_day)
 
 
-def pg_trigger_sql() -> list[str]:
+def pg_trigger_functions() -> list[str]:
+    """The trigger functions, each standing aside while a bulk import makes the days up itself."""
     out = []
-    for name, (event, referencing, what, days) in _pg_triggers().items():
+    for name, (_event, _referencing, what, days) in _pg_triggers().items():
         body = "".join(f"        {s};\n" for s in _regroup_one_day(what))
-        out.append(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nDECLARE t record;\nBEGIN\n"
+        out.append(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                   f"DECLARE t record;\nBEGIN\n    {pg_guard(STATS_DAY_FLAG)}\n"
                    f"    FOR t IN SELECT DISTINCT o, d FROM ({days}) AS touched LOOP\n{body}    END LOOP;\n"
                    f"    RETURN NULL;\nEND $$")
-        out.append(f"CREATE TRIGGER {name} {event} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()")
     return out
+
+
+def pg_trigger_sql() -> list[str]:
+    return pg_trigger_functions() + [
+        f"CREATE TRIGGER {name} {event} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        for name, (event, referencing, _what, _days) in _pg_triggers().items()]
 
 
 def install_triggers(connection: Connection) -> None:
@@ -264,38 +275,50 @@ def drop_triggers(connection: Connection) -> None:
 
 # --- bulk writers (db.deferred) ------------------------------------------------------------------
 
-def _pg_trigger_names(table: str) -> tuple[str, ...]:
-    return tuple(name for name, (event, *_rest) in _pg_triggers().items() if event.endswith(f" ON {table}"))
+def _days_of_contacts(dialect: str, where: str, joins: str = "") -> str:
+    """The (office, day) of the contacts ``c`` that ``joins`` and ``where`` select."""
+    return f"SELECT c.office_id, {_Dialect(dialect).day('c')} FROM contact c {joins} WHERE {where}"
 
 
-def _days_of_contacts(where: str, joins: str = "") -> str:
-    """The (office, day) of the contacts ``c`` that ``joins`` and ``where`` select (PostgreSQL)."""
-    return f"SELECT c.office_id, {_Dialect('postgresql').day('c')} FROM contact c {joins} WHERE {where}"
-
-
-def _contact_days(rows: Table) -> str:
+def _contact_days(rows: Table, dialect: str) -> str:
     """Staged contacts new or moved in a counted column: the day each is on and the day it goes to
     (a merged row with local edits takes its values from either)."""
-    moved = _changed(CONTACT_COLUMNS, "c", "r")
-    return (_days_of_contacts(moved, f"JOIN {rows.name} r ON r.id = c.id") +
-            f" UNION SELECT r.office_id, {_Dialect('postgresql').day('r')} FROM {rows.name} r "
+    moved = _changed(CONTACT_COLUMNS, "c", "r", dialect)
+    return (_days_of_contacts(dialect, moved, f"JOIN {rows.name} r ON r.id = c.id") +
+            f" UNION SELECT r.office_id, {_Dialect(dialect).day('r')} FROM {rows.name} r "
             f"LEFT JOIN contact c ON c.id = r.id WHERE c.id IS NULL OR {moved}")
 
 
-def _link_days(rows: Table) -> str:
+def _link_days(rows: Table, dialect: str) -> str:
     """Staged position-0 links new or changed: their contact's day before and after (the contacts are
     written before their links, so both are there)."""
-    moved = _changed(LINK_COLUMNS, "x", "r")
-    return (_days_of_contacts(f"x.position = 0 AND ({moved})",
+    moved = _changed(LINK_COLUMNS, "x", "r", dialect)
+    return (_days_of_contacts(dialect, f"x.position = 0 AND ({moved})",
                               f"JOIN contact_person x ON x.contact_id = c.id JOIN {rows.name} r ON r.id = x.id") +
-            " UNION " + _days_of_contacts(f"r.position = 0 AND (x.id IS NULL OR {moved})",
+            " UNION " + _days_of_contacts(dialect, f"r.position = 0 AND (x.id IS NULL OR {moved})",
                                           f"JOIN {rows.name} r ON r.contact_id = c.id "
                                           f"LEFT JOIN contact_person x ON x.id = r.id"))
 
 
+def _matter_days(rows: Table, dialect: str) -> str:
+    return _days_of_contacts(dialect, _changed(MATTER_COLUMNS, "x", "r", dialect),
+                             f"JOIN matter x ON x.id = c.matter_id JOIN {rows.name} r ON r.id = x.id")
+
+
+def _residence_days(rows: Table, dialect: str) -> str:
+    return _days_of_contacts(dialect, _changed(("village_id",), "x", "r", dialect),
+                             f"JOIN contact_person cp ON cp.contact_id = c.id AND cp.position = 0 "
+                             f"JOIN person x ON x.id = cp.person_id JOIN {rows.name} r ON r.id = x.id")
+
+
 def _regroup_noted(connection: Connection, touched: Table) -> None:
-    """Each noted office-day regrouped once, as the triggers regroup it (the same statements, one
-    day at a time through ix_contact_stats)."""
+    """Each noted office-day regrouped once, as the triggers regroup it. PostgreSQL: the same
+    statements, one day at a time through ix_contact_stats; SQLite: the row triggers' statements
+    over all the noted days at once."""
+    if connection.dialect.name != "postgresql":
+        for statement in regroup("sqlite", ALL, f"SELECT o, d FROM {touched.name}"):
+            connection.exec_driver_sql(statement)
+        return
     body = "".join(f"        {s};\n" for s in _regroup_one_day(ALL))
     with index_lookups(connection, scans=False):
         connection.exec_driver_sql(f"DO $$\nDECLARE t record;\nBEGIN\n    FOR t IN SELECT DISTINCT o, d FROM "
@@ -310,16 +333,13 @@ def _regroup_noted(connection: Connection, touched: Table) -> None:
 # triggers on (tombstones come before any upsert).
 STATS_DAY = Derived(
     touched=Table("deferred_day", MetaData(), Column("o", Uuid), Column("d", Date), prefixes=["TEMPORARY"]),
-    triggers={table: _pg_trigger_names(table) for table in ("contact", "contact_person", "matter", "person")},
+    flag=STATS_DAY_FLAG,
+    tables=frozenset({"contact", "contact_person", "matter", "person"}),
     make_up=_regroup_noted,
     before={
         "contact": _contact_days,
         "contact_person": _link_days,
-        "matter": lambda rows: _days_of_contacts(
-            _changed(MATTER_COLUMNS, "x", "r"), f"JOIN matter x ON x.id = c.matter_id JOIN {rows.name} r ON r.id = x.id"),
-        "person": lambda rows: _days_of_contacts(
-            "x.village_id IS DISTINCT FROM r.village_id",
-            f"JOIN contact_person cp ON cp.contact_id = c.id AND cp.position = 0 "
-            f"JOIN person x ON x.id = cp.person_id JOIN {rows.name} r ON r.id = x.id"),
+        "matter": _matter_days,
+        "person": _residence_days,
     },
 )

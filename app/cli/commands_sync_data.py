@@ -62,13 +62,12 @@ def _print_report(report: ImportReport, *, dry_run: bool = False) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.sync.importing import import_package
+    from app.sync.import_queue import import_packages
 
     with cli_workspace(args) as workspace:
-        actor = workspace.system_actor()
-        for name in args.files:
-            _print_report(import_package(workspace, actor, Path(name), dry_run=args.dry_run,
-                                         force_gap=args.force_gap), dry_run=args.dry_run)
+        import_packages(workspace, workspace.system_actor(), [Path(name) for name in args.files],
+                        dry_run=args.dry_run, force_gap=args.force_gap,
+                        done=lambda report: _print_report(report, dry_run=args.dry_run))
     return 0
 
 

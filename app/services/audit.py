@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.context import UnitOfWork
 from db.models import AuditEvent
+from db.write_locks import lock_chain
 
 GENESIS = "0" * 64
 
@@ -112,15 +113,15 @@ _HEAD_KEY = "audit_chain_head"
 def _chain_head(session: Session) -> tuple[int, str]:
     """(seq, hash) of the newest event, read once per transaction.
 
-    Writers are serialised for the whole transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's table
-    lock), so the head cannot move under us and later events of this unit of work extend it.
+    Writers are serialised (SQLite's BEGIN IMMEDIATE; on PostgreSQL the write lock, and for imports
+    running side by side the chain lock, db/write_locks.py) until the commit, so the head cannot
+    move under us and later events of this unit of work extend it.
     """
     cached = session.info.get(_HEAD_KEY)
     transaction = session.get_transaction()
     if cached is not None and cached[0] is transaction:
         return cached[1]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE audit_event IN EXCLUSIVE MODE"))
+    lock_chain(session.connection())
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()

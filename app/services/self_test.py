@@ -192,7 +192,7 @@ def step_sync(run: SelfTestRun) -> str:
     from app.services.users import authenticate
     from app.sync.enrolment import admit_township_file, join_county_file, write_county_card
     from app.sync.exporting import export_packages
-    from app.sync.importing import import_packages
+    from app.sync.import_queue import import_packages
 
     township, actor = run.opened()
     county = Workspace.open(run.folder / "county", clock=run.clock)

@@ -96,10 +96,11 @@ class Workspace:
         self.database.dispose()
 
     @contextmanager
-    def write(self, actor: Actor) -> Iterator[UnitOfWork]:
-        """One use case that writes: everything it did is committed together or not at all."""
+    def write(self, actor: Actor, *, beside_imports: bool = False) -> Iterator[UnitOfWork]:
+        """One use case that writes: everything it did is committed together or not at all.
+        ``beside_imports``: a sync import, which may run beside other imports (db/write_locks.py)."""
         try:
-            with self.database.write() as session:
+            with self.database.write(beside_imports=beside_imports) as session:
                 yield UnitOfWork(session, current_actor(session, actor), self.clock, keyring=self.keyring)
         except OperationalError as exc:
             raise _storage_error(exc) from exc

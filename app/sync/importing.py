@@ -49,6 +49,7 @@ from db.models import (
 )
 from db.row_codec import TableCodec
 from db.stats_day import STATS_DAY
+from db.write_locks import lock_chain, lock_sender
 
 BATCH = 2_000
 # Key in the data of an assigned matter's registration event naming the county's assignment.
@@ -87,19 +88,12 @@ class _Rollback(Exception):
     """Ends a dry run's transaction without keeping anything."""
 
 
-def import_packages(workspace: Workspace, actor: Actor, paths: list[Path], *, dry_run: bool = False,
-                    force_gap: bool = False) -> list[ImportReport]:
-    """Each package in its own transaction, in the order given; stops at the first refusal."""
-    actor.require(Permission.MANAGE_SETTINGS)
-    return [import_package(workspace, actor, Path(p), dry_run=dry_run, force_gap=force_gap) for p in paths]
-
-
 def import_package(workspace: Workspace, actor: Actor, path: Path, *, dry_run: bool = False,
                    force_gap: bool = False) -> ImportReport:
     actor.require(Permission.MANAGE_SETTINGS)
     outcome: list[ImportReport] = []
     try:
-        with workspace.write(actor) as uow, open_package(uow.session, path) as package:
+        with workspace.write(actor, beside_imports=True) as uow, open_package(uow.session, path) as package:
             outcome.append(_import(workspace, uow, package, dry_run=dry_run, force_gap=force_gap))
             if dry_run:
                 raise _Rollback
@@ -117,6 +111,7 @@ def _import(workspace: Workspace, uow: UnitOfWork, package: OpenedPackage, *, dr
             force_gap: bool) -> ImportReport:
     session = uow.session
     sender = package.sender
+    lock_sender(session.connection(), str(sender.id))
     link = link_for(session, sender.id)
     sequence = package.sequence
     report = ImportReport(package.path.name, f"{sender.name}（{sender.division_code}）", sequence, "imported")
@@ -196,7 +191,8 @@ class _Applier:
         # Attachment files are kept as this office keeps its own: sealed for its key when encryption is on.
         self.seal_for: bytes | None = data_keys.public_key(uow)
         # Triggers that would update person once per link and regroup a day per statement (twice per
-        # contact: its row, then its link): suspended during the upserts, made up for once after them.
+        # contact: its row, then its link; per row on SQLite): standing aside during the upserts, made
+        # up for once after them.
         self.derived = Deferred(self.connection, (LAST_CONTACT, STATS_DAY))
 
     def among(self, column: Any, ids: list[Any]) -> Any:
@@ -228,6 +224,8 @@ class _Applier:
         self.derived.finish()
         self.check_counts(ordered)
         if not self.dry_run:
+            # From here on it writes rows of this office, which an import beside it may write too.
+            lock_chain(self.connection)
             self.apply_merges()
             self.register_assignments()
             self.store_attachments()

@@ -33,6 +33,16 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(String(400))
 
 
+class TriggerDeferral(Base):
+    """On SQLite, a flag a bulk import writes in its own transaction: the triggers of derived data
+    named by it stand aside until the import makes their work up (db/deferred.py). Never committed;
+    PostgreSQL uses a per-transaction setting instead."""
+
+    __tablename__ = "trigger_deferral"
+
+    flag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class Setting(Base):
     """Office settings: they live in the database so they travel with backups."""
 

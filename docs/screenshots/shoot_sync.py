@@ -26,7 +26,7 @@ from app.services.users import authenticate  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from app.sync.enrolment import admit_township, join_county, own_card  # noqa: E402
 from app.sync.exporting import export_packages  # noqa: E402
-from app.sync.importing import import_packages  # noqa: E402
+from app.sync.import_queue import import_packages  # noqa: E402
 from ui.app import open_main_window  # noqa: E402
 from _shots import OUT, PASSWORD, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 

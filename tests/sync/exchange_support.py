@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import func, select, text
 
 from app.domain.enums import OfficeLevel
 from app.services.offices import OfficeSetup, initialise
@@ -13,6 +15,8 @@ from app.services.workspace import Workspace
 from app.sync.changes import tables_for
 from app.sync.exporting import ExportResult, export_packages
 from app.sync.importing import ImportReport, import_package
+from db import stats_day
+from db.models import Contact, ContactPerson, Person
 from db.row_codec import TableCodec
 from tests.conftest import PASSWORD, Clock
 from tests.sync.conftest import COUNTY_CODE
@@ -55,3 +59,29 @@ def owned_rows(ws: Workspace, office_id: uuid.UUID) -> dict[str, dict[str, dict[
                 str(row["id"]): {k: v for k, v in codec.encode(row).items() if k not in skip}
                 for row in session.execute(select(table).where(owner == office_id)).mappings()}
     return found
+
+
+DAY_TABLES = ("SELECT office_id, day, channel, big, multi, is_repeat, skip_level, leader_reception, batches, "
+              "person_visits FROM stats_day_class",
+              "SELECT office_id, day, dimension, key, batches, person_visits FROM stats_day_key")
+
+
+def derived_exact(ws: Workspace) -> list[list[tuple[Any, ...]]]:
+    """The day tables and every person's last contact equal what a fresh computation gives; returns the
+    day tables (to show a package moved them)."""
+    with ws.database.engine.connect() as connection, connection.begin() as transaction:
+        kept = _day_tables(connection)
+        stats_day.rebuild_all(connection)
+        assert _day_tables(connection) == kept
+        newest = (select(func.max(Contact.contact_at)).join(ContactPerson, ContactPerson.contact_id == Contact.id)
+                  .where(ContactPerson.person_id == Person.id).scalar_subquery())
+        wrong = connection.execute(select(Person.name, Person.last_contact_at, newest)
+                                   .where(Person.last_contact_at.is_distinct_from(newest))).all()
+        assert not wrong
+        transaction.rollback()
+    return kept
+
+
+def _day_tables(connection: Any) -> list[list[tuple[Any, ...]]]:
+    return [sorted((tuple(str(v) for v in row) for row in connection.execute(text(q))), key=str)
+            for q in DAY_TABLES]

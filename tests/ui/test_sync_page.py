@@ -15,7 +15,7 @@ from app.domain.enums import OfficeLevel, Role
 from app.services.workspace import Workspace, actor_for
 from app.sync.enrolment import admit_township_file, write_county_card
 from app.sync.exporting import export_packages
-from app.sync.importing import import_packages
+from app.sync.import_queue import import_packages
 from db.models import UserAccount
 from tests.conftest import Clock
 from tests.sync.conftest import COUNTY_CODE, enrol, make_office

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.sync.importing import import_packages
+from app.sync.import_queue import import_packages
 from ui.context import GuiContext
 
 PREVIEW_KINDS = ("new", "updated", "unchanged", "conflicting", "deleted")
