@@ -103,6 +103,15 @@ def test_the_dialog_starts_from_the_office_rule(main_window, qtbot, ws, admin, m
     assert stored(ws, matter).report_days == 30
 
 
+def test_a_changed_rule_reaches_a_dossier_already_open(main_window, qtbot, matter):
+    assign_dialog(main_window, qtbot, matter).reject()
+    view = main_window.page("matters").dossier
+    main_window.ctx.runner.write(lambda uow: set_setting(uow, "assignment_report_days", 20), lambda _: None,
+                                 changes=frozenset({"settings"}))  # as 系统设置 › 办理规则 saves it
+    qtbot.waitUntil(lambda: view.choices.report_days == 20, timeout=WAIT)
+    assert view.start_step(Action.ASSIGN).report_days.value() == 20
+
+
 @pytest.fixture
 def rule_of_45_days(ws, admin):
     office_rule(ws, admin, 45)

@@ -24,7 +24,7 @@ class DaysBox(QSpinBox):
         self._refused: str | None = None
         self.lineEdit().textEdited.connect(self._edited)
 
-    def validate(self, text: str, pos: int) -> object:  # noqa: D102 - Qt's virtual
+    def validate(self, text: str, pos: int) -> object:
         state, text, pos = super().validate(text, pos)
         digits = text.removesuffix(self.suffix()).strip()
         if state == QValidator.State.Invalid and digits.isdigit() and len(digits) <= MAX_TYPED_DIGITS:
