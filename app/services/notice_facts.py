@@ -181,7 +181,7 @@ def _legal_channel(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, st
             "where": "", "time_limit": fill(t["time_limits"].get(channel, ""), v, f"time_limits.{channel}")}
 
 
-def referral_due(uow: UnitOfWork, matter: Matter) -> date:
+def _report_due(uow: UnitOfWork, matter: Matter) -> date:
     """The date the 交办单 asks the unit to report its result by: the due date of the matter's clock
     交办报告期限, as the deadline board shows it. A 转送 owes no report (its wording prints no date) and a
     matter assigned before the program kept that clock has none: for them, 60 days from the decision."""
@@ -192,7 +192,7 @@ def referral_due(uow: UnitOfWork, matter: Matter) -> date:
 
 def _referral_deadline(uow: UnitOfWork, matter: Matter, fields: Mapping[str, str]) -> str:
     """The printed deadline is the clock's: a clerk's text for it is refused unless it says the same."""
-    deadline = cn_date(referral_due(uow, matter))
+    deadline = cn_date(_report_due(uow, matter))
     typed = fields.get("deadline", "").strip()
     if typed and typed != deadline:
         raise ValidationError(

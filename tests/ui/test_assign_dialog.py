@@ -145,3 +145,18 @@ def test_days_outside_the_rule_are_refused_naming_the_field(main_window, qtbot, 
     qtbot.keyClick(dialog.report_days, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: stored(ws, matter).state == MatterState.ASSIGNED.value, timeout=WAIT)
     assert stored(ws, matter).report_days == 20 and len(shown) == 1
+
+
+def test_after_a_refusal_the_arrows_choose_a_number_in_range(main_window, qtbot, ws, matter, shown):
+    dialog = assign_dialog(main_window, qtbot, matter)
+    box = dialog.report_days
+    type_days(qtbot, dialog, "95")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    for _ in range(2):  # the first press may only put the last number in range back
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.refused_text() is None and box.hasAcceptableInput()
+    chosen = box.value()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stored(ws, matter).state == MatterState.ASSIGNED.value, timeout=WAIT)
+    assert stored(ws, matter).report_days == chosen and len(shown) == 1

@@ -193,7 +193,8 @@ class AssignDialog(_ReferDialog):
         self.report_days = DaysBox(*REPORT_DAYS_RANGE, self.choices.report_days)
         self.report_days.setToolTip(f"办理规则的交办报告期限为 {self.choices.report_days} 天")
         self.form.addRow("报告期限", self.report_days)
-        hint = QLabel("责任单位自交办之日起在此期限内报送办结报告，按办理规则的期限计算方式计算；交办单印出其届满日期。")
+        hint = QLabel("责任单位自交办之日起在此期限内报送办结报告，按办理规则的期限计算方式计算；"
+                      "交办单印出其届满日期。")
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         self.form.addRow("", hint)

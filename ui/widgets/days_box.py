@@ -22,7 +22,10 @@ class DaysBox(QSpinBox):
         self.setSuffix(" 天")
         self.setValue(value)
         self._refused: str | None = None
+        self._value_then = value  # the number in range when the text was refused
         self.lineEdit().textEdited.connect(self._edited)
+        # Arrows and the wheel choose a number too; Qt putting the old value back (Enter re-emits it) does not.
+        self.valueChanged.connect(self._chosen)
 
     def validate(self, text: str, pos: int) -> object:
         state, text, pos = super().validate(text, pos)
@@ -33,6 +36,11 @@ class DaysBox(QSpinBox):
 
     def _edited(self, _text: str) -> None:
         self._refused = None if self.hasAcceptableInput() else self.cleanText().strip()
+        self._value_then = self.value()
+
+    def _chosen(self, value: int) -> None:
+        if value != self._value_then and self.hasAcceptableInput():
+            self._refused = None
 
     def refused_text(self) -> str | None:
         """What the clerk last typed if it was not a number within the range ("" for an empty field)."""
