@@ -23,7 +23,8 @@ from app.services.context import UnitOfWork
 from app.services.documents import DocumentInfo, documents_of_matter
 from app.services.leader_receptions import receiving_leader_today
 from app.services.matter_queries import OpenClock, rows_for
-from app.services.matters import load_matter, perform
+from app.services.matter_dossier import StepChoices
+from app.services.matters import load_matter, office_report_days, perform
 from app.services.person_search import PersonHit, open_matter_numbers
 from db.models import Contact, ResponsibleUnit, Subject, UserAccount, Village
 
@@ -55,7 +56,12 @@ class DeskLists:
     leaders: tuple[str, ...]  # leaders' names for leader reception (领导接访)
     may_register: bool
     may_decide: bool
+    report_days: int  # the office's 交办报告期限, the 交办 dialog's starting value
     receiving_leader: str = ""  # today's published receiving leader (三定一公开), pre-selected on the form
+
+    @property
+    def step_choices(self) -> StepChoices:
+        return StepChoices(self.units, (), self.report_days)
 
 
 def desk_lists(uow: UnitOfWork) -> DeskLists:
@@ -75,6 +81,7 @@ def desk_lists(uow: UnitOfWork) -> DeskLists:
         leaders=_leader_names(uow),
         may_register=allows(role, Permission.REGISTER_CONTACT),
         may_decide=allows(role, Permission.DECIDE_MATTER) and allows(role, Permission.ISSUE_DOCUMENT),
+        report_days=office_report_days(uow),
         receiving_leader=slot.leader if (slot := receiving_leader_today(uow)) else "",
     )
 

@@ -32,9 +32,10 @@ from app.services.dictionaries import subject_names, subject_path
 from app.services.documents import documents_of_matter
 from app.services.matter_list import urgency_of
 from app.services.matter_queries import MASKED, live_clock_condition
-from app.services.matters import DECIDING, dates_of, load_matter
+from app.services.matters import DECIDING, dates_of, load_matter, office_report_days
 from app.services.persons import PersonSummary, summaries
 from app.services.village_work import ProxyInfo, proxies_of
+from app.settings import SPEC_BY_KEY
 from db.models import Contact, ContactPerson, Matter, MatterDeadline, MatterEvent, Person, ResponsibleUnit
 from db.models import Supervision, SupervisionReply, UserAccount, Village
 
@@ -167,10 +168,12 @@ class MatterDossier:
 
 @dataclass(frozen=True)
 class StepChoices:
-    """What the step dialogs offer to pick: responsible units and the users who handle matters."""
+    """What the step dialogs offer to pick: responsible units and the users who handle matters, and
+    the office's 交办报告期限 the 交办 dialog starts from."""
 
     units: tuple[tuple[uuid.UUID, str], ...]
     handlers: tuple[tuple[uuid.UUID, str], ...]
+    report_days: int = int(SPEC_BY_KEY["assignment_report_days"].default)  # until the office's is read
 
 
 def step_choices(uow: UnitOfWork) -> StepChoices:
@@ -181,7 +184,7 @@ def step_choices(uow: UnitOfWork) -> StepChoices:
         UserAccount.office_id == uow.office_id, UserAccount.active, ~UserAccount.is_system)
         .order_by(UserAccount.display_name)).all()
     handlers = tuple((i, n) for i, n, role in users if allows(Role(role), Permission.HANDLE_MATTER))
-    return StepChoices(units, handlers)
+    return StepChoices(units, handlers, office_report_days(uow))
 
 
 def load_dossier(uow: UnitOfWork, matter_id: uuid.UUID, attachments_dir: Path) -> MatterDossier:

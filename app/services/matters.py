@@ -313,13 +313,19 @@ def _route_legal(uow: UnitOfWork, matter: Matter, step: st.RouteLegal) -> dict[s
     return data | {"channel": step.channel.value, "body": body}
 
 
+def office_report_days(uow: UnitOfWork) -> int:
+    """The office rule 交办报告期限 (系统设置 › 办理规则): a unit's days for its result report, unless the
+    交办 step gives its own."""
+    return int(uow.setting("assignment_report_days"))
+
+
 def _refer(uow: UnitOfWork, matter: Matter, step: st.Forward | st.Assign) -> dict[str, Any]:
     to = clean_line(step.to, field="to", label="转送（交办）单位", max_length=100)
     data: dict[str, Any] = {}
     if isinstance(step, st.Assign):
         # 交办 requires a result report by a deadline; fixed now so a later change of the office rule
         # does not move the deadline already printed on the 交办单.
-        days = step.report_days if step.report_days is not None else int(uow.setting("assignment_report_days"))
+        days = step.report_days if step.report_days is not None else office_report_days(uow)
         workflow.check_report_days(days)
         matter.report_days = data["report_days"] = days
     _decide(matter, step, step.action.value)

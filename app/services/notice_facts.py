@@ -181,14 +181,31 @@ def _legal_channel(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, st
             "where": "", "time_limit": fill(t["time_limits"].get(channel, ""), v, f"time_limits.{channel}")}
 
 
+def _report_due(uow: UnitOfWork, matter: Matter) -> date:
+    """The date the 交办单 asks the unit to report its result by: the due date of the matter's clock
+    交办报告期限, as the deadline board shows it. A 转送 owes no report (its wording prints no date) and a
+    matter assigned before the program kept that clock has none: for them, 60 days from the decision."""
+    report_due = uow.session.scalar(select(MatterDeadline.due_on).where(
+        MatterDeadline.matter_id == matter.id, MatterDeadline.clock == Clock.ASSIGNMENT_REPORT.value))
+    return report_due or uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS)
+
+
+def _referral_deadline(uow: UnitOfWork, matter: Matter, fields: Mapping[str, str]) -> str:
+    """The printed deadline is the clock's: a clerk's text for it is refused unless it says the same."""
+    deadline = cn_date(_report_due(uow, matter))
+    typed = fields.get("deadline", "").strip()
+    if typed and typed != deadline:
+        raise ValidationError(
+            "referral_deadline", f"{REFERRAL_FIELD_LABELS['deadline']}：印在交办单上的是本事项的交办报告期限"
+            f"{deadline}，不能另填“{typed}”（报告期限在交办时确定）", field="deadline")
+    return deadline
+
+
 def _referral(uow: UnitOfWork, matter: Matter, t: Template, v: dict[str, str],
               fields: Mapping[str, str]) -> dict[str, str]:
     assign = matter.decision == Decision.ASSIGN.value
     hidden = hides_identity(matter)
-    report_due = uow.session.scalar(select(MatterDeadline.due_on).where(
-        MatterDeadline.matter_id == matter.id, MatterDeadline.clock == Clock.ASSIGNMENT_REPORT.value))
-    deadline = fields.get("deadline") or cn_date(
-        report_due or uow.calendar.deadline(matter.decided_on or uow.today(), HANDLING_DAYS))
+    deadline = _referral_deadline(uow, matter, fields)
     numbers = [c.number for c in contacts_of(uow, matter)]
     values = {"referral_word": "交办" if assign else "转送", "unit": matter.referred_to,
               "petitioner_info": t["confidential_petitioner"] if hidden else v["petitioner_names"],
@@ -235,7 +252,8 @@ _KIND_VALUES: dict[DocumentKind, Callable[..., dict[str, str]]] = {
     DocumentKind.REFERRAL: _referral, DocumentKind.EXTENSION: _extension, DocumentKind.REPLY: _reply,
 }
 
-# Texts a clerk may write for one notice when issuing it (the GUI's "补充内容" fields).
+# Texts a clerk may write for one notice when issuing it (the GUI's "补充内容" fields). The 交办单's
+# "deadline" is the matter's clock: given, it must say the same date (see _referral_deadline).
 FIELDS: dict[DocumentKind, frozenset[str]] = {
     DocumentKind.ACCEPTANCE: frozenset(),
     DocumentKind.DECLINE: frozenset({"reason", "legal_basis", "alternative"}),

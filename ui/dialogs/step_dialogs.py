@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
+from app.domain import workflow
 from app.domain.enums import DeliveryMethod, LegalChannel, MatterSource, MatterState, ReplyResult, Satisfaction
 from app.domain.workflow import ACTION_LABELS, Action, legal_actions
-from app.errors import DomainError
+from app.errors import DomainError, ValidationError
 from app.services import matter_steps as st, matters
 from app.services.matter_dossier import StepChoices
+from app.services.office_settings import REPORT_DAYS_RANGE
 from ui.context import GuiContext
 from ui.errors import show_domain_error
 from ui.widgets import dossier_labels as lb
+from ui.widgets.days_box import DaysBox
 
 
 def offered_actions(state: MatterState, source: MatterSource = MatterSource.CONTACT) -> list[Action]:
@@ -181,7 +184,39 @@ class ForwardDialog(_ReferDialog):
 
 
 class AssignDialog(_ReferDialog):
+    """交办 with the unit's 报告期限: the office rule unless the clerk gives this matter more or fewer days."""
+
     action = Action.ASSIGN
+
+    def build(self) -> None:
+        super().build()
+        self.report_days = DaysBox(*REPORT_DAYS_RANGE, self.choices.report_days)
+        self.report_days.setToolTip(f"办理规则的交办报告期限为 {self.choices.report_days} 天")
+        self.form.addRow("报告期限", self.report_days)
+        hint = QLabel("责任单位自交办之日起在此期限内报送办结报告，按办理规则的期限计算方式计算；"
+                      "交办单印出其届满日期。")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        self.form.addRow("", hint)
+
+    def fields(self) -> dict[str, Any]:
+        return super().fields() | {"report_days": self.report_days.value()}
+
+    def _submit(self) -> None:
+        typed = self.report_days.refused_text()
+        if typed is None:
+            super()._submit()
+            return
+        low, high = REPORT_DAYS_RANGE
+        error: DomainError = ValidationError(
+            "report_days", f"交办报告期限：请填写 {low} 至 {high} 天", field="report_days")
+        if typed.isdigit():
+            try:
+                workflow.check_report_days(int(typed))  # the service's own words for a number out of range
+            except DomainError as refused:
+                error = refused
+        show_domain_error(self, error)
+        self.report_days.show_refused()
 
 
 class _TextDialog(StepDialog):

@@ -17,6 +17,7 @@ from app.errors import DomainError
 from app.services.contacts import NewContact, RegisteredContact, register_contact
 from app.services.context import UnitOfWork
 from app.services.desk import DeskLists, MatterBrief, desk_lists, matter_brief
+from app.services.matter_dossier import StepChoices
 from app.services.repeat_check import EarlierMatter, earlier_matters
 from ui.context import GuiContext
 from ui.pages.base import Page
@@ -288,7 +289,8 @@ class DeskPage(Page):
         registered, brief = result
         lists = self.lists
         self.stack.setCurrentWidget(self.next_panel)
-        self.next_panel.show_result(registered, brief, units=lists.units if lists else (),
+        choices = lists.step_choices if lists else StepChoices((), ())
+        self.next_panel.show_result(registered, brief, choices=choices,
                                     may_decide=lists.may_decide if lists else False,
                                     threat=self.fields.threat.isChecked())
 

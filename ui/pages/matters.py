@@ -200,10 +200,12 @@ class MattersPage(Page):
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_changed(self, kinds: frozenset[str]) -> None:
-        if not kinds & {"matter", "contact", "person"} or not self._started:
+        if not self._started:
             return
-        self.run_query(keep=self.current_id())
-        if "matter" in kinds:
-            self.load_options()
-        if self.stack.currentWidget() is self.dossier:
+        if kinds & {"matter", "contact", "person"}:
+            self.run_query(keep=self.current_id())
+            if "matter" in kinds:
+                self.load_options()
+        # Settings too: the step dialogs start from the office's rules (交办报告期限).
+        if kinds & {"matter", "contact", "person", "settings"} and self.stack.currentWidget() is self.dossier:
             self.dossier.reload()

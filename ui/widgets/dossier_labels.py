@@ -55,7 +55,7 @@ DETAILS = {
     "source": "来源", "document_number": "文号", "no_notice_reason": "未出具告知书的理由", "reason": "理由",
     "channel": "法定途径", "body": "机关", "to": "转往单位", "summary": "摘要", "result": "处理意见",
     "method": "方式", "receiver": "签收人", "satisfaction": "评价", "days": "延期天数",
-    "outcome": "意见", "hearing_days": "听证天数", "new_facts": "新的事实和理由",
+    "outcome": "意见", "hearing_days": "听证天数", "new_facts": "新的事实和理由", "report_days": "报告期限",
     "needs_review": "待核实",
     "responsible_unit_id": "责任单位", "handler_id": "经办人", "clerk": "登记人",
     "delivery_method": "送达方式", "delivered_on": "送达日期", "size": "大小", "present": "文件",
@@ -76,7 +76,7 @@ def value_text(key: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, date):
         return value.isoformat()
-    if key in ("days", "extension_days", "hearing_days"):
+    if key in ("days", "extension_days", "hearing_days", "report_days"):
         return f"{value} 天"
     if key == "size":
         return size_text(int(value))

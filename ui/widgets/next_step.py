@@ -6,9 +6,6 @@ each opens a small dialog and is recorded through matters.perform. "登记下一
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -93,13 +90,13 @@ class NextStepPanel(QFrame):
         layout.addLayout(more)
         layout.addStretch(1)
         self._brief: MatterBrief | None = None
-        self._units: Sequence[tuple[uuid.UUID, str]] = ()
+        self._choices = StepChoices((), ())
         self._may_decide = True
         self.dialog: StepDialog | None = None
 
     def show_result(self, registered: RegisteredContact, brief: MatterBrief, *,
-                    units: Sequence[tuple[uuid.UUID, str]], may_decide: bool, threat: bool = False) -> None:
-        self._units, self._may_decide = units, may_decide
+                    choices: StepChoices, may_decide: bool, threat: bool = False) -> None:
+        self._choices, self._may_decide = choices, may_decide
         how = ("重复信访，已并入原事项" if registered.is_repeat else "初信初访，已新立事项")
         alert = ("<br><span style='color:#b3261e; font-weight:bold'>扬言：请立即报告领导，并做好稳控。</span>"
                  if threat else "")
@@ -133,7 +130,7 @@ class NextStepPanel(QFrame):
         """The step's dialog (shared with the dossier page); the panel updates once it is recorded."""
         assert self._brief is not None
         self.dialog = run_step(self, self.ctx, self._brief.id, action, self._brief.state,
-                               StepChoices(tuple(self._units), ()), on_done=self._performed,
+                               self._choices, on_done=self._performed,
                                perform=perform_step)
         return self.dialog
 
