@@ -204,6 +204,14 @@ class PostgresServer:
             )
         return self.url(name)
 
+    def copy_database(self, source: str, name: str) -> str:
+        """A new database copied from ``source`` (nobody may be connected to it); returns its URL."""
+        from psycopg import sql
+
+        with self._admin_connection() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(source)))
+        return self.url(name)
+
     def drop_database(self, name: str) -> None:
         """Drop a database, disconnecting whoever is still connected to it."""
         from psycopg import sql
