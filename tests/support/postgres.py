@@ -127,7 +127,8 @@ class PostgresServer:
     host = "127.0.0.1"
     user = SUPERUSER
 
-    def __init__(self, bindir: str | os.PathLike[str] | None = None, *, start_timeout: int = 60):
+    def __init__(self, bindir: str | os.PathLike[str] | None = None, *, start_timeout: int = 60,
+                 settings: dict[str, str] | None = None):
         if bindir is None:
             bindir = find_pg_bin()
             if bindir is None:
@@ -137,6 +138,7 @@ class PostgresServer:
                 )
         self.bindir = Path(bindir)
         self.start_timeout = start_timeout
+        self.settings = settings or {}  # more server settings (-c name=value), e.g. a county hub's memory
         self.port: int | None = None
         self.tmpdir: Path | None = None
         self.datadir: Path | None = None
@@ -352,6 +354,7 @@ class PostgresServer:
                 "-c", "fsync=off",
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
+                *(arg for name, value in self.settings.items() for arg in ("-c", f"{name}={value}")),
             ]
             if os.name == "nt":
                 opts = subprocess.list2cmdline(options)
