@@ -1,21 +1,19 @@
-"""``xinfang encrypt-attachments``: turn on encryption at rest for attached files (docs/security-at-rest.md)."""
+"""``xinfang encrypt-attachments`` and ``xinfang encrypt-database``: encryption at rest of attached files
+and of the database file (docs/security-at-rest.md)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from app.cli.unit_of_work import cli_workspace
+from app.cli.unlock import read_secret
 from app.services import data_keys
 from app.services.users import authenticate
 
 
 def read_password() -> str:
-    """From the terminal, or the first line of standard input when it is not a terminal."""
-    if sys.stdin.isatty():
-        return getpass.getpass("管理员密码：")
-    return sys.stdin.readline().rstrip("\r\n")
+    """From XINFANG_PASSWORD, the terminal, or the first line of standard input."""
+    return read_secret("管理员密码：")
 
 
 def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
@@ -29,12 +27,42 @@ def cmd_encrypt_attachments(args: argparse.Namespace) -> int:
             return 0
         result = data_keys.turn_on(workspace, actor, password)
     print(f"附件加密已开启，已加密 {result.files_encrypted} 个附件。")
-    print("恢复码（只显示这一次，请抄写或打印后锁入保险柜；所有管理员密码遗失时凭它恢复）：")
-    print(result.recovery_code)
+    _print_recovery_code(result.recovery_code)
     return 0
+
+
+def cmd_encrypt_database(args: argparse.Namespace) -> int:
+    """Encrypt the database file, turning attachment encryption (the office key) on first when it is
+    off; run again after an interruption, it finishes the backups still plain."""
+    from app.services.database_encryption import encrypt_database
+
+    with cli_workspace(args) as workspace:
+        password = read_password()
+        actor = authenticate(workspace, args.admin, password)
+        if data_keys.public_key_of(workspace) is None:
+            code = data_keys.enable(workspace, actor, password)
+            _print_recovery_code(code)
+            sealed = data_keys.seal_stored_files(workspace, actor).sealed
+            print(f"附件加密已开启，已加密 {sealed} 个附件。")
+        result = encrypt_database(workspace, actor)
+    if result.converted:
+        print("数据库文件已加密：以后打开须输入持有密钥的账号的密码（或恢复码）。")
+    else:
+        print("数据库文件早已加密。")
+    print(f"数据文件夹中的 {result.backups_encrypted} 份旧备份已改为加密。此前复制到 U 盘等镜像文件夹的备份仍是明文，请删除。")
+    return 0
+
+
+def _print_recovery_code(code: str) -> None:
+    print("恢复码（只显示这一次，请抄写或打印后锁入保险柜；所有管理员密码遗失时凭它恢复）：")
+    print(code)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     command = sub.add_parser("encrypt-attachments", parents=[common], help="开启附件加密，或加密中断后继续（需管理员登录）")
     command.add_argument("--admin", required=True, help="管理员登录名（密码从终端或标准输入读取）")
     command.set_defaults(handler=cmd_encrypt_attachments)
+    command = sub.add_parser("encrypt-database", parents=[common],
+                             help="加密数据库文件（SQLCipher；附件加密未开启时一并开启；需管理员登录）")
+    command.add_argument("--admin", required=True, help="管理员登录名（密码从终端、标准输入或 XINFANG_PASSWORD 读取）")
+    command.set_defaults(handler=cmd_encrypt_database)

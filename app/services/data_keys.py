@@ -25,6 +25,7 @@ from app.domain.permissions import Permission
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.services import audit
 from app.services.context import Actor, UnitOfWork
+from app.services.key_file import mark_wraps_changed
 from app.services.passwords import verify_password
 from app.services.workspace import Workspace
 from db.models import Attachment, DataKey, KeyWrap, UserAccount
@@ -76,6 +77,7 @@ def _store_wrap(session: Session, data_key: DataKey, user_id: uuid.UUID | None, 
     row.kdf, row.kdf_params = crypto.KDF, dict(crypto.KDF_PARAMS)
     row.salt, row.nonce, row.wrapped = wrapped.salt, wrapped.nonce, wrapped.wrapped
     session.flush()
+    mark_wraps_changed(session)
 
 
 def _unwrap(data_key: DataKey, row: KeyWrap, secret: str) -> bytes:
@@ -294,6 +296,7 @@ def wrap_for_password(uow: UnitOfWork, user: UserAccount, password: str) -> bool
         if stale is not None:
             uow.session.delete(stale)
             uow.session.flush()
+            mark_wraps_changed(uow.session)
         return False
     _store_wrap(uow.session, data_key, user.id, uow.keyring.private(), password)
     return True
