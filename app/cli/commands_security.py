@@ -44,7 +44,7 @@ def cmd_encrypt_database(args: argparse.Namespace) -> int:
             _print_recovery_code(code)
             sealed = data_keys.seal_stored_files(workspace, actor).sealed
             print(f"附件加密已开启，已加密 {sealed} 个附件。")
-        result = encrypt_database(workspace, actor)
+        result = encrypt_database(workspace, actor, password)
     if result.converted:
         print("数据库文件已加密：以后打开须输入持有密钥的账号的密码（或恢复码）。")
     else:

@@ -27,9 +27,11 @@ from app.services.backup import MANIFEST_FILE, backups_dir, list_backups, read_m
 from app.services.backup_files import fsync_dir, sha256_of, write_durably
 from app.services.context import Actor
 from app.services.key_file import copy_key_file, database_key, key_file_path
+from app.services.passwords import verify_password
 from app.services.workspace import Workspace
 from db import cipher
 from db.engine import Database
+from db.models import UserAccount
 
 Progress = Callable[[int, int], None]
 
@@ -40,9 +42,11 @@ class DatabaseEncryption:
     backups_encrypted: int
 
 
-def encrypt_database(workspace: Workspace, actor: Actor, *, progress: Progress | None = None) -> DatabaseEncryption:
-    """Encrypt the database file and the data folder's backups; run again after a cut, it finishes."""
-    key = _database_key(workspace, actor)
+def encrypt_database(workspace: Workspace, actor: Actor, password: str, *,
+                     progress: Progress | None = None) -> DatabaseEncryption:
+    """Encrypt the database file and the data folder's backups; run again after a cut, it finishes.
+    ``password`` is the administrator's own: the step changes how everybody opens the program."""
+    key = _database_key(workspace, actor, password)
     database = workspace.data_dir / DATABASE_FILE
     converted = not workspace.encrypted
     plain_backups = [b.path for b in list_backups(backups_dir(workspace.data_dir))
@@ -67,9 +71,12 @@ def encrypt_database(workspace: Workspace, actor: Actor, *, progress: Progress |
     return DatabaseEncryption(converted, len(plain_backups))
 
 
-def _database_key(workspace: Workspace, actor: Actor) -> bytes:
+def _database_key(workspace: Workspace, actor: Actor, password: str) -> bytes:
     with workspace.read(actor) as uow:
         uow.actor.require(Permission.MANAGE_SETTINGS)
+        user = uow.session.get(UserAccount, uow.actor.user_id)
+        if user is None or not verify_password(user.password_hash, password):
+            raise ValidationError("wrong_password", "密码：不正确（加密数据库须输入当前账号的密码）", field="password")
         if not workspace.has_local_file:
             raise ValidationError("server_database", "数据库加密：只用于本机数据文件夹中的数据库"
                                   "（县级服务器的数据库由服务器自身保护）", field="encryption")

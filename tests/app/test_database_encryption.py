@@ -67,7 +67,7 @@ def encrypted(ws, admin) -> str:
     recovery code."""
     _register(ws, admin, "张三", ID_BEFORE, TIP_OFF)
     code = data_keys.enable(ws, admin, PASSWORD)
-    result = encrypt_database(ws, admin)
+    result = encrypt_database(ws, admin, PASSWORD)
     assert result.converted
     return code
 
@@ -83,7 +83,7 @@ def test_nothing_readable_in_the_file_or_its_wal(ws, admin):
     plain = _raw(ws.data_dir) + _raw(ws.data_dir, "-wal")
     assert ID_BEFORE.encode() in plain and TIP_OFF.encode() in plain  # what the check below looks for
     data_keys.enable(ws, admin, PASSWORD)
-    encrypt_database(ws, admin)
+    encrypt_database(ws, admin, PASSWORD)
     _register(ws, admin, "李四", ID_AFTER, "反映征地补偿问题")
     database, wal = _raw(ws.data_dir), _raw(ws.data_dir, "-wal")
     assert not database.startswith(cipher.PLAIN_HEADER) and len(wal) > 0  # the new row is in the WAL
@@ -133,7 +133,7 @@ def test_a_key_file_of_another_office_is_a_clear_error(ws, admin, encrypted, tmp
     shutil.copytree(template_dir, other)
     other_ws = Workspace.open(other)  # a copy of the same template: the same administrator account
     data_keys.enable(other_ws, admin, PASSWORD)
-    encrypt_database(other_ws, admin)
+    encrypt_database(other_ws, admin, PASSWORD)
     _closed(other_ws)
     folder = _closed(ws)
     shutil.copy(other / key_file.KEY_FILE, folder / key_file.KEY_FILE)  # its wraps open another key
@@ -194,7 +194,7 @@ def test_plain_backups_in_the_folder_are_encrypted_with_the_database(ws, admin):
     old = create_backup(ws.data_dir, Reason.MANUAL, FIXED_NOW).backup.path
     assert ID_BEFORE.encode() in _raw(old)
     data_keys.enable(ws, admin, PASSWORD)
-    result = encrypt_database(ws, admin)
+    result = encrypt_database(ws, admin, PASSWORD)
     assert result.backups_encrypted == 1
     assert ID_BEFORE.encode() not in _raw(old) and cipher.is_encrypted(old / DATABASE_FILE)
     manifest = json.loads((old / MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -289,12 +289,14 @@ def test_only_an_administrator_holding_the_key_converts(ws, admin, actors):
     from app.domain.enums import Role
 
     with pytest.raises(ValidationError, match="须先开启附件加密"):
-        encrypt_database(ws, admin)
+        encrypt_database(ws, admin, PASSWORD)
     data_keys.enable(ws, admin, PASSWORD)
+    with pytest.raises(ValidationError, match="密码：不正确"):
+        encrypt_database(ws, admin, "Wrong12345")
     with pytest.raises(PermissionDenied):
-        encrypt_database(ws, actors[Role.HANDLER])
+        encrypt_database(ws, actors[Role.HANDLER], PASSWORD)
     ws.keyring.lock()
     with pytest.raises(PermissionDenied, match="没有解密密钥"):
-        encrypt_database(ws, admin)
+        encrypt_database(ws, admin, PASSWORD)
     assert not cipher.is_encrypted(ws.data_dir / DATABASE_FILE)
     assert not (ws.data_dir / key_file.KEY_FILE).exists()

@@ -26,7 +26,7 @@ def encrypted_folder(template_dir, tmp_path, admin_of):
     ws = Workspace.open(folder)
     admin = admin_of(ws)
     data_keys.enable(ws, admin, PASSWORD)
-    encrypt_database(ws, admin)
+    encrypt_database(ws, admin, PASSWORD)
     ws.close()
     cipher._keys.clear()  # the program starts anew
     yield folder
