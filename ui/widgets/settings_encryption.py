@@ -348,8 +348,12 @@ class EncryptionTab(QWidget):
             "附件加密尚未开启：将先开启附件加密并显示一次恢复码（请准备好打印机或纸笔），再加密数据库文件。\n")
         note = QLabel(first + DATABASE_WARNINGS + "\n为确认是您本人操作，请输入您的登录密码。")
         note.setWordWrap(True)
-        note.setMinimumWidth(560)
         dialog.form.addRow(note)
+        # A dialog does not grow for a wrapped label by itself: give the warnings their height.
+        width = 680
+        dialog.setFixedWidth(width)
+        margins = dialog.layout().contentsMargins()
+        note.setMinimumHeight(note.heightForWidth(width - margins.left() - margins.right()))
         return self._open_with_password(dialog)
 
     def _encrypt_database(self, d: FormDialog) -> None:
@@ -398,6 +402,7 @@ class EncryptionTab(QWidget):
             self.dialog.accept()
             self.dialog = None
         self.busy = False
+        self.load()
         text = (f"数据库文件已加密，数据文件夹中的 {result.backups_encrypted} 份旧备份也已改为加密。"
                 "此前复制到 U 盘等镜像文件夹的备份仍是明文，请删除后重新备份。\n"
                 "程序将关闭，请重新打开：以后打开时须输入持有密钥的账号的密码。")
