@@ -86,9 +86,11 @@ def _rows(session: Session) -> tuple[uuid.UUID, str, DataKey, list[StoredWrap]] 
     office = session.get(Office, office_id)
     if data_key is None or office is None:
         return None
+    # The recovery code's wrap and those of active accounts: a deactivated account's password must not
+    # open the database file either (its wrap stays in the database for a reactivation).
     wraps = [StoredWrap(row.user_id, login, row) for row, login in session.execute(
         select(KeyWrap, UserAccount.login).outerjoin(UserAccount, UserAccount.id == KeyWrap.user_id)
-        .where(KeyWrap.data_key_id == data_key.id))]
+        .where(KeyWrap.data_key_id == data_key.id, KeyWrap.user_id.is_(None) | UserAccount.active))]
     return office_id, office.name, data_key, wraps
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from app.domain.enums import Channel, MatterType
 from app.errors import PermissionDenied, StorageError, ValidationError
 from app.paths import DATABASE_FILE
-from app.services import data_keys, key_file
+from app.services import content_search, data_keys, key_file
 from app.services.backup import MANIFEST_FILE, Reason, backups_dir, create_backup, list_backups
 from app.services.check import run_checks
 from app.services.contacts import NewContact, register_contact
@@ -23,11 +23,11 @@ from app.services.database_encryption import encrypt_database
 from app.services.folder_peek import peek_folder
 from app.services.persons import PersonInput, create_person
 from app.services.restore import restore_backup
-from app.services.users import authenticate, change_password, reset_password
+from app.services.users import authenticate, change_password, reset_password, set_active
 from app.services.workspace import Workspace
 from db import cipher
 from db.migrate import MIGRATIONS_DIR, head_revision
-from db.models import Person, UserAccount
+from db.models import Matter, Person, UserAccount
 from tests.conftest import FIXED_NOW, PASSWORD
 
 ID_BEFORE = "11010519491231002X"  # registered before the conversion
@@ -91,6 +91,10 @@ def test_nothing_readable_in_the_file_or_its_wal(ws, admin):
         assert secret.encode() not in database and secret.encode() not in wal
     assert _persons(ws, admin) == [ID_BEFORE, ID_AFTER]
     assert not (ws.data_dir / (DATABASE_FILE + cipher.ENCRYPTING_SUFFIX)).exists()
+    with ws.read(admin) as uow:  # the FTS5 trigram index works inside the encrypted file
+        assert content_search.index_available(uow.session)
+        found = uow.session.scalars(select(Matter.id).where(content_search.matter_condition(uow, "挪用低保金")))
+        assert len(found.all()) == 1
 
 
 def test_a_new_start_opens_with_a_password_and_refuses_a_wrong_one(ws, admin, encrypted):
@@ -160,6 +164,20 @@ def test_password_reset_and_change_keep_the_key_file_in_step(ws, admin, encrypte
     with pytest.raises(ValidationError, match="密码：不正确"):
         key_file.unlock_with_password(folder, "jiedai", NEW_PASSWORD)
     key_file.unlock_with_password(folder, "jiedai", "Ganggai2027")
+
+
+def test_a_deactivated_account_no_longer_opens_the_file(ws, admin, encrypted):
+    with ws.read(admin) as uow:
+        clerk = uow.session.scalars(select(UserAccount.id).where(UserAccount.login == "jiedai")).one()
+    with ws.write(admin) as uow:
+        reset_password(uow, clerk, NEW_PASSWORD)
+    with ws.write(admin) as uow:
+        set_active(uow, clerk, False)
+    with pytest.raises(ValidationError, match="该账号没有数据库的解密密钥"):
+        key_file.unlock_with_password(ws.data_dir, "jiedai", NEW_PASSWORD)
+    with ws.write(admin) as uow:
+        set_active(uow, clerk, True)
+    key_file.unlock_with_password(ws.data_dir, "jiedai", NEW_PASSWORD)
 
 
 def test_a_change_that_fails_leaves_a_key_file_that_opens_with_the_old_password(ws, admin, encrypted):
