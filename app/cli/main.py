@@ -81,7 +81,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_DOMAIN_ERROR
     try:
-        unlock_data_folder(args)
+        if not args.self_test:  # the self-test works in a folder of its own
+            unlock_data_folder(args)
         return handler(args)
     except DomainError as exc:
         sys.stderr.write(f"错误：{exc.message}\n")

@@ -53,7 +53,7 @@ def encrypt_database(workspace: Workspace, actor: Actor, password: str, *,
                      if not cipher.is_encrypted(b.path / DATABASE_FILE)]
     total = int(converted) + len(plain_backups)
     if converted:
-        workspace.sync_key_file()  # the wraps must be readable before the database is not
+        workspace.sync_key_file(strict=True)  # the wraps must be readable before the database is not
         workspace.database.dispose()
         try:
             _convert(database, key)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,6 @@ from app import crypto
 from app.crypto import SealError
 from app.errors import StorageError, ValidationError
 from app.paths import DATABASE_FILE
-from app.services.backup_files import write_durably
 from app.services.folder_peek import KEY_FILE, LOCAL_OFFICE_KEY
 from db import cipher
 from db.models import DataKey, KeyWrap, Meta, Office, UserAccount
@@ -109,8 +109,28 @@ def write_key_file(session: Session, folder: Path, *, keep_current: bool = False
     unique = list({(e["user_id"], e["salt"]): e for e in entries}.values())
     document = {"format": FORMAT, "program": PROGRAM, "office_id": str(office_id), "office_name": office_name,
                 "data_key_id": str(data_key.id), "public_key": data_key.public_key.hex(), "wraps": unique}
-    write_durably(key_file_path(folder), json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+    _replace(key_file_path(folder), json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     return True
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Atomically, under a temporary name of this writer's own (two programs may sync at once); an
+    unchanged file is left alone."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _entry(user_id: uuid.UUID | None, login: str | None, row: KeyWrap) -> dict[str, object]:

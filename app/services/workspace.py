@@ -86,12 +86,18 @@ class Workspace:
         """Whether the database is the data folder's own file, encrypted with SQLCipher."""
         return self.has_local_file and cipher.is_encrypted(self.data_dir / DATABASE_FILE)
 
-    def sync_key_file(self) -> None:
-        """Rewrite xinfang.keys from the committed key wraps (app/services/key_file.py)."""
+    def sync_key_file(self, *, strict: bool = False) -> None:
+        """Rewrite xinfang.keys from the committed key wraps (app/services/key_file.py). A failure to
+        write is left to the next open or wrap change unless ``strict``: the file in place still opens
+        with the committed passwords (it holds the old wraps and the new ones)."""
         from app.services.key_file import write_key_file
 
         with self.database.read() as session:
-            write_key_file(session, self.data_dir)
+            try:
+                write_key_file(session, self.data_dir)
+            except OSError:
+                if strict:
+                    raise
 
     @property
     def has_local_file(self) -> bool:
@@ -137,7 +143,11 @@ class Workspace:
         if not session.info.get(WRAPS_CHANGED) or not self.encrypted:
             return False
         session.flush()
-        write_key_file(session, self.data_dir, keep_current=True)
+        try:
+            write_key_file(session, self.data_dir, keep_current=True)
+        except OSError as exc:  # the change is rolled back: nobody's password stops opening the file
+            raise StorageError("key_file_write", f"密钥文件 {KEY_FILE} 无法写入（{exc.strerror or exc}），"
+                               "本次修改未保存") from exc
         return True
 
     @contextmanager
