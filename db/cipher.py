@@ -70,6 +70,11 @@ def forget_key(path: Path) -> None:
     _keys.pop(_normal(path), None)
 
 
+def forget_all_keys() -> None:
+    """As if the process started anew (tests, and the screenshot scripts' second start)."""
+    _keys.clear()
+
+
 def errors() -> tuple[type[Exception], ...]:
     """The DB-API error classes of both drivers (for code that talks to a connection directly)."""
     try:

@@ -88,15 +88,16 @@ def _database_key(workspace: Workspace, actor: Actor, password: str) -> bytes:
         return database_key(private, data_key.id)
 
 
-def _convert(database: Path, key: bytes) -> None:
-    """Encrypted copy, checked, renamed over the plain file; the plain file stays if anything fails."""
+def _convert(database: Path, key: bytes, failed: str = "数据库加密失败（{}），原数据库未改动") -> None:
+    """Encrypted copy, checked, renamed over the plain file; the plain file stays if anything fails
+    (``failed`` is the message then, ``{}`` the driver's reason)."""
     copy = database.with_name(database.name + cipher.ENCRYPTING_SUFFIX)
     try:
         cipher.export_encrypted(database, copy, key)
         _same_content(database, copy, key)
     except cipher.errors() as exc:
         copy.unlink(missing_ok=True)
-        raise StorageError("encrypt_database", f"数据库加密失败（{exc}），原数据库未改动") from exc
+        raise StorageError("encrypt_database", failed.format(exc)) from exc
     except BaseException:
         copy.unlink(missing_ok=True)
         raise
@@ -135,7 +136,8 @@ def encrypt_backup(folder: Path, key: bytes, key_file: Path) -> None:
     """Encrypt one backup's database in place (its manifest's hash and size follow) and put the key
     file beside it, as every backup of an encrypted database has."""
     database = folder / DATABASE_FILE
-    _convert(database, key)
+    _convert(database, key, f"数据库已加密，但备份 {folder.name} 加密失败（{{}}），该备份未改动：腾出磁盘空间后"
+                            "再运行一次 xinfang encrypt-database（加 --login 登录名）即可完成其余备份")
     manifest = read_manifest(folder)
     if manifest is not None and isinstance(manifest.get("database"), dict):
         manifest["database"] = {**manifest["database"],  # type: ignore[dict-item]

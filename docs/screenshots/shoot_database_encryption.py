@@ -91,7 +91,7 @@ def main() -> int:
         shoot_settings(folder)
         from db import cipher
 
-        cipher._keys.clear()  # the next start of the program
+        cipher.forget_all_keys()  # the next start of the program
         shoot_login(folder)
     return 0
 

@@ -58,7 +58,7 @@ def test_kills_of_an_encrypted_database_lose_and_corrupt_nothing(data_dir):
         assert report.kills == 5 and report.lost == [] and report.corrupt == []
         assert report.committed >= 15 and cipher.is_encrypted(data_dir / "xinfang.db")
     finally:
-        cipher._keys.clear()
+        cipher.forget_all_keys()
 
 
 def test_the_checks_catch_a_lost_and_a_torn_write(data_dir):

@@ -57,7 +57,7 @@ def _persons(ws, actor) -> list[str]:
 def _closed(ws) -> Path:
     """Close the workspace and forget every key: the next open is a new program start."""
     ws.close()
-    cipher._keys.clear()
+    cipher.forget_all_keys()
     return ws.data_dir
 
 
@@ -75,7 +75,7 @@ def encrypted(ws, admin) -> str:
 @pytest.fixture(autouse=True)
 def _no_keys_left():
     yield
-    cipher._keys.clear()
+    cipher.forget_all_keys()
 
 
 def test_nothing_readable_in_the_file_or_its_wal(ws, admin):
@@ -243,14 +243,14 @@ def test_backup_and_restore_of_an_encrypted_database(ws, admin, encrypted, tmp_p
     finally:
         again.close()
     # Another PC: an empty folder; the key comes from the backup's own key file.
-    cipher._keys.clear()
+    cipher.forget_all_keys()
     fresh = tmp_path / "fresh"
     with pytest.raises(ValidationError, match="备份的数据库已加密，须先解锁"):
         restore_backup(fresh, backup, FIXED_NOW)
     key_file.unlock_with_password(backup, "admin", PASSWORD, fresh / DATABASE_FILE)
     restore_backup(fresh, backup, FIXED_NOW)
     assert (fresh / key_file.KEY_FILE).is_file()
-    cipher._keys.clear()
+    cipher.forget_all_keys()
     key_file.unlock_with_password(fresh, "admin", PASSWORD)
     moved = Workspace.open(fresh)
     try:

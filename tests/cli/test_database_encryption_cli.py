@@ -22,7 +22,7 @@ ID_NUMBER = "330106198001010013"
 @pytest.fixture(autouse=True)
 def _no_keys_left():
     yield
-    cipher._keys.clear()
+    cipher.forget_all_keys()
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_encrypt_database_from_the_command_line_then_every_command_needs_an_unlo
     code = next(line for line in printed.splitlines() if line.count("-") == 7)
     assert "数据库文件已加密" in printed and "附件加密已开启" in printed
     assert cipher.is_encrypted(folder / DATABASE_FILE) and ID_NUMBER.encode() not in (folder / DATABASE_FILE).read_bytes()
-    cipher._keys.clear()  # a new command is a new process
+    cipher.forget_all_keys()  # a new command is a new process
 
     assert run(["person", "find", "张三", *data]) == 2
     assert "数据库已加密：请加 --login 登录名" in capsys.readouterr().err
@@ -60,13 +60,13 @@ def test_encrypt_database_from_the_command_line_then_every_command_needs_an_unlo
     assert run(["backup", "--login", "admin", *data]) == 0
     [backup] = list_backups(backups_dir(folder))
     assert cipher.is_encrypted(backup.path / DATABASE_FILE)
-    cipher._keys.clear()
+    cipher.forget_all_keys()
 
     monkeypatch.delenv("XINFANG_PASSWORD")
     monkeypatch.setenv("XINFANG_RECOVERY_CODE", code)
     assert run(["person", "find", "张三", "--recovery-code", *data]) == 0
     assert ID_NUMBER in capsys.readouterr().out
-    cipher._keys.clear()
+    cipher.forget_all_keys()
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))  # piped: one line serves the unlock and the login
     assert run(["encrypt-database", "--admin", "admin", "--login", "admin", *data]) == 0
     assert "数据库文件早已加密" in capsys.readouterr().out

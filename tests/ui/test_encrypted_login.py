@@ -28,9 +28,9 @@ def encrypted_folder(template_dir, tmp_path, admin_of):
     data_keys.enable(ws, admin, PASSWORD)
     encrypt_database(ws, admin, PASSWORD)
     ws.close()
-    cipher._keys.clear()  # the program starts anew
+    cipher.forget_all_keys()  # the program starts anew
     yield folder
-    cipher._keys.clear()
+    cipher.forget_all_keys()
 
 
 @pytest.fixture

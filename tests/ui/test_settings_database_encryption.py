@@ -25,7 +25,7 @@ ID_NUMBER = "330106198001010013"
 @pytest.fixture(autouse=True)
 def _no_keys_left():
     yield
-    cipher._keys.clear()
+    cipher.forget_all_keys()
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_one_step_encrypts_attachments_and_the_database_then_closes(main_window,
     tab.notice.accept()
     qtbot.waitUntil(lambda: not main_window.isVisible(), timeout=WAIT)
 
-    cipher._keys.clear()  # the next start
+    cipher.forget_all_keys()  # the next start
     key_file.unlock_with_code(ws.data_dir, code)
     again = Workspace.open(ws.data_dir)
     try:
