@@ -21,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.domain.enums import Role  # noqa: E402
 from app.services import attachments as att  # noqa: E402
 from app.services.folder_peek import peek_folder  # noqa: E402
 from app.services.persons import PersonInput, create_person  # noqa: E402
-from app.services.users import authenticate  # noqa: E402
+from app.services.users import authenticate, create_user  # noqa: E402
 from ui.app import open_main_window, unlock_then_open  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.workspace_opener import WorkspaceOpener  # noqa: E402
@@ -36,6 +37,7 @@ def shoot_settings(folder: Path) -> None:
     try:
         admin = authenticate(ws, "admin", PASSWORD)
         with ws.write(admin) as uow:
+            create_user(uow, "jingban", "李经办", Role.HANDLER, PASSWORD)  # no key yet: named in the dialog
             person = create_person(uow, PersonInput(name="张三", id_number="330106198001010013"))
             att.store_bytes(uow, ws.attachments_dir, b"%PDF-1.7 scan " * 50, "身份证.pdf", "person", person)
         window = open_main_window(ws, admin)

@@ -42,7 +42,10 @@ def test_one_step_encrypts_attachments_and_the_database_then_closes(main_window,
     assert tab.database_button.isVisible() and tab.database_button.isEnabled()
     dialog = tab.ask_encrypt_database()
     shown = dialog.findChildren(type(tab.database_label))
-    assert any("附件加密尚未开启" in label.text() and "镜像文件夹的备份仍是明文" in label.text() for label in shown)
+    [note] = [label.text() for label in shown if "镜像文件夹的备份仍是明文" in label.text()]
+    assert "附件加密尚未开启" in note
+    # The accounts that will not open the program any more are named (not the administrator doing it).
+    assert "加密后将无法打开程序：jiedai用户（jiedai）" in note and "（admin）" not in note
     dialog.fields["password"].setText("wrong-password-1")
     dialog.submit()
     qtbot.waitUntil(lambda: "密码：不正确" in dialog.message.text(), timeout=WAIT)

@@ -344,8 +344,15 @@ class EncryptionTab(QWidget):
 
     def ask_encrypt_database(self) -> FormDialog:
         dialog = FormDialog(self, "加密数据库文件", self._encrypt_database)
-        first = "" if self.state is not None and self.state.on else (
+        on = self.state is not None and self.state.on
+        first = "" if on else (
             "附件加密尚未开启：将先开启附件加密并显示一次恢复码（请准备好打印机或纸笔），再加密数据库文件。\n")
+        me = f"（{self.ctx.runner.actor.login}）"
+        locked_out = [name for name in (self.state.without_key if self.state else ()) if not name.endswith(me)]
+        if locked_out:
+            first += ("注意：以下账号没有密钥，加密后将无法打开程序：" + "、".join(locked_out) + "。"
+                      + ("请先在“用户与密码”中重置其密码（补发密钥）。\n" if on else
+                         "建议先开启附件加密，在“用户与密码”中重置其密码补发密钥，再加密数据库文件。\n"))
         note = QLabel(first + DATABASE_WARNINGS + "\n为确认是您本人操作，请输入您的登录密码。")
         note.setWordWrap(True)
         dialog.form.addRow(note)
