@@ -45,6 +45,11 @@ def cmd_encrypt_database(args: argparse.Namespace) -> int:
             sealed = data_keys.seal_stored_files(workspace, actor).sealed
             print(f"附件加密已开启，已加密 {sealed} 个附件。")
         result = encrypt_database(workspace, actor, password)
+        with workspace.read(actor) as uow:
+            locked_out = data_keys.protection(uow).without_key
+    if locked_out:
+        print("提示：以下账号没有密钥，无法打开已加密的数据库：" + "、".join(locked_out)
+              + "。请由持有密钥的管理员重置其密码（补发密钥）。")
     if result.converted:
         print("数据库文件已加密：以后打开须输入持有密钥的账号的密码（或恢复码）。")
     else:

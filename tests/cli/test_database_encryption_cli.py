@@ -43,6 +43,7 @@ def test_encrypt_database_from_the_command_line_then_every_command_needs_an_unlo
     printed = capsys.readouterr().out
     code = next(line for line in printed.splitlines() if line.count("-") == 7)
     assert "数据库文件已加密" in printed and "附件加密已开启" in printed
+    assert "以下账号没有密钥，无法打开已加密的数据库：jiedai用户（jiedai）" in printed
     assert cipher.is_encrypted(folder / DATABASE_FILE) and ID_NUMBER.encode() not in (folder / DATABASE_FILE).read_bytes()
     cipher.forget_all_keys()  # a new command is a new process
 
