@@ -21,7 +21,7 @@ from app.services.check import run_checks
 from app.services.contacts import NewContact, register_contact
 from app.services.database_encryption import encrypt_database
 from app.services.folder_peek import peek_folder
-from app.services.persons import PersonInput, create_person
+from app.services.persons import PersonInput
 from app.services.restore import restore_backup
 from app.services.users import authenticate, change_password, reset_password, set_active
 from app.services.workspace import Workspace
