@@ -1,5 +1,6 @@
-"""``xinfang encrypt-attachments`` and ``xinfang encrypt-database``: encryption at rest of attached files
-and of the database file (docs/security-at-rest.md)."""
+"""``xinfang encrypt-attachments``, ``encrypt-database`` and ``reset-password``: encryption at rest of
+attached files and of the database file, and the way back in when every administrator password is
+forgotten (docs/security-at-rest.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 
 from app.cli.unit_of_work import cli_workspace
 from app.cli.unlock import read_secret
+from app.errors import ValidationError
 from app.services import data_keys
 from app.services.users import authenticate
 
@@ -58,6 +60,29 @@ def cmd_encrypt_database(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    """Set a new password for an account as the built-in system account. With the office key open
+    (``--recovery-code``, or ``--login`` of an account holding it) the account gets a working key."""
+    from sqlalchemy import select
+
+    from app.cli.commands_setup import read_new_password
+    from app.services.users import reset_password
+    from db.models import UserAccount
+
+    with cli_workspace(args) as workspace, workspace.write(workspace.system_actor()) as uow:
+        user_id = uow.session.scalars(select(UserAccount.id).where(
+            UserAccount.login == args.user, ~UserAccount.is_system)).first()
+        if user_id is None:
+            raise ValidationError("user_not_found", f"用户：找不到登录名“{args.user}”", field="user")
+        reset_password(uow, user_id, read_new_password())
+        keeps_key = data_keys.public_key(uow) is None or uow.keyring.unlocked
+    print(f"已重置 {args.user} 的密码；该账号下次登录时须修改密码。")
+    if not keeps_key:
+        print("提示：附件已加密而本命令未持有密钥，该账号暂时打不开加密附件：加 --recovery-code 再运行一次，"
+              "或登录后在“系统设置 › 数据加密”中用恢复码恢复密钥。")
+    return 0
+
+
 def _print_recovery_code(code: str) -> None:
     print("恢复码（只显示这一次，请抄写或打印后锁入保险柜；所有管理员密码遗失时凭它恢复）：")
     print(code)
@@ -71,3 +96,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                              help="加密数据库文件（SQLCipher；附件加密未开启时一并开启；需管理员登录）")
     command.add_argument("--admin", required=True, help="管理员登录名（密码从终端、标准输入或 XINFANG_PASSWORD 读取）")
     command.set_defaults(handler=cmd_encrypt_database)
+    command = sub.add_parser("reset-password", parents=[common],
+                             help="重置某账号的密码（所有管理员密码遗失时用；数据库或附件已加密时加 --recovery-code）",
+                             description="新密码从终端输入两次；非终端时从标准输入读两行（密码和确认）")
+    command.add_argument("user", metavar="LOGIN", help="要重置密码的登录名")
+    command.set_defaults(handler=cmd_reset_password)

@@ -71,3 +71,40 @@ def test_encrypt_database_from_the_command_line_then_every_command_needs_an_unlo
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))  # piped: one line serves the unlock and the login
     assert run(["encrypt-database", "--admin", "admin", "--login", "admin", *data]) == 0
     assert "数据库文件早已加密" in capsys.readouterr().out
+
+
+def test_every_password_forgotten_the_recovery_code_resets_one(folder, monkeypatch, capsys):
+    data = ["--data-dir", str(folder)]
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    assert run(["encrypt-database", "--admin", "admin", *data]) == 0
+    code = next(line for line in capsys.readouterr().out.splitlines() if line.count("-") == 7)
+    cipher.forget_all_keys()
+    assert run(["reset-password", "admin", *data]) == 2  # nothing opens the database without a secret
+    assert "数据库已加密：请加 --login" in capsys.readouterr().err
+
+    monkeypatch.setenv("XINFANG_RECOVERY_CODE", code)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Xinmima2027\nXinmima2027\n"))
+    assert run(["reset-password", "admin", "--recovery-code", *data]) == 0
+    out = capsys.readouterr().out
+    assert "已重置 admin 的密码" in out and "提示" not in out  # the key came with the code: a working wrap
+    cipher.forget_all_keys()
+    monkeypatch.delenv("XINFANG_RECOVERY_CODE")
+    monkeypatch.setenv("XINFANG_PASSWORD", "Xinmima2027")
+    assert run(["person", "find", "张三", "--login", "admin", *data]) == 0
+    assert ID_NUMBER in capsys.readouterr().out
+    monkeypatch.setenv("XINFANG_PASSWORD", PASSWORD)
+    assert run(["person", "find", "张三", "--login", "admin", *data]) == 2
+    assert "密码：不正确" in capsys.readouterr().err
+
+
+def test_reset_password_on_a_plain_database_without_the_key_says_what_is_missing(ws, admin, monkeypatch, capsys):
+    from app.services import data_keys
+
+    data_keys.enable(ws, admin, PASSWORD)
+    ws.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Xinmima2027\nXinmima2027\n"))
+    assert run(["reset-password", "jiedai", "--data-dir", str(ws.data_dir)]) == 0
+    assert "该账号暂时打不开加密附件" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("Xinmima2027\nXinmima2027\n"))
+    assert run(["reset-password", "nobody", "--data-dir", str(ws.data_dir)]) == 2
+    assert "找不到登录名“nobody”" in capsys.readouterr().err
