@@ -42,11 +42,15 @@ def _aesgcm(key: bytes) -> Any:
 
 
 def _file_key(shared: bytes, ephemeral_public: bytes, office_public: bytes) -> bytes:
+    return derive_subkey(shared, ephemeral_public + office_public, b"xinfang attachment v1")
+
+
+def derive_subkey(secret: bytes, salt: bytes, label: bytes) -> bytes:
+    """A 32-byte key for one purpose (``label``) from a high-entropy secret (HKDF-SHA256)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    return HKDF(hashes.SHA256(), 32, salt=ephemeral_public + office_public,
-                info=b"xinfang attachment v1").derive(shared)
+    return HKDF(hashes.SHA256(), 32, salt=salt, info=label).derive(secret)
 
 
 def _nonce(index: int, last: bool) -> bytes:

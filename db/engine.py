@@ -8,7 +8,6 @@ they likewise queue on one lock before touching any row (db/write_locks.py).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import change_log, write_locks
+from db import change_log, cipher, write_locks
 
 BUSY_TIMEOUT_MS = 15_000
 WAL_ATTEMPTS = 100
@@ -54,19 +53,38 @@ def _enable_wal(cursor: Any) -> None:
         try:
             cursor.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+        except cipher.errors() as exc:
+            if not cipher.is_driver_error(exc, "OperationalError") or "locked" not in str(exc) \
+                    or attempt == WAL_ATTEMPTS - 1:
                 raise
             time.sleep(0.02)
 
 
 def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``; an SQLCipher file is opened with the key this process holds for it
+    (db/cipher.py; ``cipher.KeyMissing`` when there is none)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        path = Path(parsed.database or "")
+        if parsed.database and cipher.is_encrypted(path):
+            engine = _encrypted_engine(url, path)
+        else:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _encrypted_engine(url: str, path: Path) -> Engine:
+    key = cipher.key_for(path)
+    if key is None:
+        raise cipher.KeyMissing(path)
+    module = cipher.driver()
+    # SQLAlchemy's SQLite dialect over the sqlcipher3 module (same DB-API as sqlite3, so its errors are
+    # wrapped as usual); the creator applies the key before the dialect's first statement.
+    return create_engine(url, module=module,
+                         creator=lambda: cipher.connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000,
+                                                        check_same_thread=False))
 
 
 class Database:

@@ -77,6 +77,9 @@ def _login_while_opening(app: QApplication, args: Namespace, peek: FolderPeek,
     if args.quit_when_ready == SHOWN:
         # Ready = painted and idle; the opening would start at this very moment, so it is not started.
         quit_when_painted(login)
+    elif peek.encrypted:
+        # Nothing in the file is readable before the typed password has opened the key.
+        login.unlock_first(lambda name, password: unlock_then_open(peek.data_dir, name, password, opener))
     else:
         # A =usable run ends when 登录 works: it would only wait at exit for the main window's modules.
         preload = () if args.quit_when_ready == USABLE else MAIN_WINDOW_MODULES
@@ -98,6 +101,14 @@ def _login_while_opening(app: QApplication, args: Namespace, peek: FolderPeek,
         workspace.close()
         return 0
     return workspace, login.actor, machine
+
+
+def unlock_then_open(data_dir: Path, login: str, password: str, opener: WorkspaceOpener) -> None:
+    """登录 on an encrypted database: the key file opens with the password, then the workspace opens."""
+    from app.services.key_file import unlock_with_password
+
+    unlock_with_password(data_dir, login, password)
+    opener.start(MAIN_WINDOW_MODULES)
 
 
 def _failed_to_open(exc: BaseException) -> int:

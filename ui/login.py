@@ -2,10 +2,14 @@
 
 At a normal start it is painted before the database layer is loaded: the workspace arrives from a
 ``WorkspaceOpener`` a moment later, and until then 登录 is disabled and Enter only queues the attempt.
+An encrypted database (docs/security-at-rest.md) cannot be opened before a password: there 登录 first
+opens the key with the typed password (``unlock_first``), then starts the opener with the attempt
+queued, so the password is checked against the account once the database is open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 PRODUCT_NAME = "基层信访工作台"
 OPENING_TEXT = "正在打开数据库…"
 UPGRADING_TEXT = "正在升级数据库（已先备份原库），可能需要几分钟…"
+ENCRYPTED_TEXT = "数据库已加密：输入用户名和密码后打开"
 
 
 class LoginDialog(QDialog):
@@ -35,6 +40,7 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self._login_queued = False
         self._upgrade_running = False
+        self._unlock: Callable[[str, str], None] | None = None
         self.setWindowTitle(f"登录 — {PRODUCT_NAME}")
         self.setMinimumWidth(420)
         product = QLabel(PRODUCT_NAME)
@@ -93,6 +99,13 @@ class LoginDialog(QDialog):
         for field in (self.login, self.password):
             field.returnPressed.connect(self._queue_login)
 
+    def unlock_first(self, unlock: Callable[[str, str], None]) -> None:
+        """An encrypted database: 登录 calls ``unlock(login, password)``, which opens the key (a
+        DomainError for a wrong password) and starts the opener; the login then waits for it."""
+        self._unlock = unlock
+        self.ok_button.setEnabled(True)
+        self._show_status(ENCRYPTED_TEXT)
+
     @property
     def is_ready(self) -> bool:
         return self.workspace is not None
@@ -140,19 +153,16 @@ class LoginDialog(QDialog):
         self.message.setVisible(bool(text))
 
     def try_login(self) -> None:
-        if self.workspace is None:
+        if self.workspace is None and self._unlock is None:
             self._queue_login()
+            return
+        if not self._fields_filled():
+            return
+        if self.workspace is None:
+            self._open_encrypted()
             return
         from app.services.users import authenticate, password_change_due
 
-        if not self.login.text().strip():
-            self.show_message("请输入用户名")
-            self.login.setFocus()
-            return
-        if not self.password.text():
-            self.show_message("请输入密码")
-            self.password.setFocus()
-            return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.actor = authenticate(self.workspace, self.login.text(), self.password.text())
@@ -169,6 +179,36 @@ class LoginDialog(QDialog):
             self._force_password_change(self.actor)
             return
         self.accept()
+
+    def _fields_filled(self) -> bool:
+        if not self.login.text().strip():
+            self.show_message("请输入用户名")
+            self.login.setFocus()
+            return False
+        if not self.password.text():
+            self.show_message("请输入密码")
+            self.password.setFocus()
+            return False
+        return True
+
+    def _open_encrypted(self) -> None:
+        assert self._unlock is not None
+        self._login_queued = True  # checked when the opener's workspace arrives
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._unlock(self.login.text().strip(), self.password.text())
+        except DomainError as exc:
+            self._login_queued = False
+            self.show_message(exc.message)
+            self.password.clear()
+            (self.login if exc.field == "login" else self.password).setFocus()
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._unlock = None
+        self.show_message("")
+        self.ok_button.setEnabled(False)
+        self._show_status(OPENING_TEXT)
 
     def _force_password_change(self, actor: Actor) -> None:
         """After an administrator's reset the user picks their own password before working."""

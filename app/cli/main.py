@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from app.cli.unlock import add_unlock_options, unlock_data_folder
 from app.errors import DomainError
 
 Command = Callable[[argparse.Namespace], int]
@@ -23,6 +24,7 @@ def _common() -> argparse.ArgumentParser:
                         help="数据文件夹（默认为用户数据目录，或环境变量 XINFANG_DATA_DIR）")
     common.add_argument("--db", default=argparse.SUPPRESS,
                         help="数据库 URL，如 postgresql+psycopg://user@host/db（默认为数据文件夹中的 SQLite）")
+    add_unlock_options(common)
     return common
 
 
@@ -79,6 +81,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_DOMAIN_ERROR
     try:
+        if not args.self_test:  # the self-test works in a folder of its own
+            unlock_data_folder(args)
         return handler(args)
     except DomainError as exc:
         sys.stderr.write(f"错误：{exc.message}\n")

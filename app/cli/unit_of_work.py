@@ -14,6 +14,9 @@ from app.services.workspace import Workspace
 
 def open_workspace(args: argparse.Namespace, *, initialised: bool = True) -> Workspace:
     workspace = Workspace.open(args.data_dir, args.db)
+    unlocked = getattr(args, "unlocked", None)  # an encrypted database's key (app/cli/unlock.py)
+    if unlocked is not None:
+        workspace.keyring.unlock(unlocked.private, unlocked.holder)
     if initialised and not workspace.is_initialised():
         raise ValidationError("not_initialised", "数据库尚未初始化：请先运行 xinfang init", field="db")
     return workspace

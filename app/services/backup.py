@@ -7,6 +7,9 @@ a USB stick)::
         xinfang.db          a consistent snapshot, journal mode DELETE (one self-contained file)
         attachments/ab/ab…  every file the snapshot refers to, named by its SHA-256
         manifest.json       program version, alembic revision, time, reason, hashes
+        xinfang.keys        only for an encrypted database: the key wraps that open it
+
+The snapshot of an encrypted database is encrypted with the same key (docs/security-at-rest.md).
 
 A folder is built under a ``.partial-`` name and renamed when complete, so a power cut leaves either
 a whole backup or a partial folder that the next backup removes. Attachments the previous backup
@@ -18,13 +21,13 @@ from __future__ import annotations
 
 import errno
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from app.domain.permissions import Permission
 from app.domain.rotation import Tier, plan_rotation
@@ -35,7 +38,9 @@ from app.services.backup_files import (
     copy_hashed, fsync_file, link_or_copy, publish, remove_tree, sha256_of, write_durably,
 )
 from app.services.context import Actor
+from app.services.key_file import copy_key_file, key_file_path
 from app.services.workspace import Workspace
+from db import cipher
 
 BACKUPS_DIR = "backups"
 MANIFEST_FILE = "manifest.json"
@@ -116,7 +121,9 @@ def create_backup(
         removed = rotate_backups(root) if rotate else []
     except OSError as exc:
         raise StorageError("backup_write", f"备份：无法写入 {root}（{exc.strerror or exc}）") from exc
-    except sqlite3.Error as exc:
+    except cipher.KeyMissing as exc:
+        raise StorageError("backup_locked", "备份：数据库已加密，须先解锁（命令行加 --login 登录名）") from exc
+    except cipher.errors() as exc:
         raise StorageError("backup_database", f"备份：无法读取数据库（{exc}），请运行 xinfang check") from exc
     mirrored, mirror_error = None, None
     if mirror is not None:
@@ -202,6 +209,9 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
     try:
         copy = partial / DATABASE_FILE
         revision, shas = _snapshot(database, copy)
+        encrypted = cipher.is_encrypted(copy)
+        if encrypted:  # without it the copy opens with no password or recovery code
+            copy_key_file(key_file_path(database.parent), partial)
         db_hash, db_size = sha256_of(copy), copy.stat().st_size
         previous = newest_backup(root)
         stored: dict[str, int] = {}
@@ -235,7 +245,7 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
         manifest = {
             "format": MANIFEST_FORMAT, "program": PROGRAM, "program_version": program_version(),
             "created_at": now.isoformat(timespec="seconds"), "reason": reason.value,
-            "alembic_revision": revision,
+            "alembic_revision": revision, "encrypted": encrypted,
             "database": {"file": DATABASE_FILE, "sha256": db_hash, "size": db_size},
             "attachments": stored, "sealed_hashes": sealed_hashes,
             "missing_attachments": missing, "damaged_attachments": damaged,
@@ -251,7 +261,7 @@ def _write_backup(database: Path, attachments: Path, root: Path, reason: Reason,
     return info, tuple(missing), tuple(damaged)
 
 
-def _stored_files(connection: sqlite3.Connection) -> list[tuple[str, bool]]:
+def _stored_files(connection: Any) -> list[tuple[str, bool]]:
     """(hash, sealed) of every stored file; databases from before revision 0009 have no sealed ones."""
     columns = {row[1] for row in connection.execute("PRAGMA table_info(attachment)")}
     sealed = "encrypted" if "encrypted" in columns else "0"
@@ -261,8 +271,9 @@ def _stored_files(connection: sqlite3.Connection) -> list[tuple[str, bool]]:
 
 def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[tuple[str, bool]]]:
     """A consistent copy while the program may be writing (WAL readers never block writers)."""
-    source = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)
-    target = sqlite3.connect(copy)
+    source = cipher.open_file(database, timeout=BUSY_TIMEOUT_S)
+    # An encrypted database's copy is encrypted with the same key (SQLCipher's backup copies pages).
+    target = cipher.connect(copy, cipher.key_for(database) if cipher.is_encrypted(database) else None)
     try:
         source.backup(target)
         # The copy inherits WAL mode; a backup must be one file that opens anywhere, read-only too.
@@ -270,7 +281,9 @@ def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[tuple[str, b
         revision = _scalar(target, "SELECT version_num FROM alembic_version")
         try:
             shas = _stored_files(target)
-        except sqlite3.OperationalError:  # a database from before its first migration has no tables
+        except cipher.errors() as exc:  # a database from before its first migration has no tables
+            if not cipher.is_driver_error(exc, "OperationalError"):
+                raise
             shas = []
     finally:
         target.close()
@@ -279,10 +292,12 @@ def _snapshot(database: Path, copy: Path) -> tuple[str | None, list[tuple[str, b
     return revision, shas
 
 
-def _scalar(connection: sqlite3.Connection, sql: str) -> str | None:
+def _scalar(connection: Any, sql: str) -> str | None:
     try:
         row = connection.execute(sql).fetchone()
-    except sqlite3.OperationalError:
+    except cipher.errors() as exc:
+        if not cipher.is_driver_error(exc, "OperationalError"):
+            raise
         return None
     return row[0] if row else None
 

@@ -25,6 +25,7 @@ from app.domain.permissions import Permission
 from app.errors import Conflict, PermissionDenied, ValidationError
 from app.services import audit
 from app.services.context import Actor, UnitOfWork
+from app.services.key_file import mark_wraps_changed
 from app.services.passwords import verify_password
 from app.services.workspace import Workspace
 from db.models import Attachment, DataKey, KeyWrap, UserAccount
@@ -76,6 +77,7 @@ def _store_wrap(session: Session, data_key: DataKey, user_id: uuid.UUID | None, 
     row.kdf, row.kdf_params = crypto.KDF, dict(crypto.KDF_PARAMS)
     row.salt, row.nonce, row.wrapped = wrapped.salt, wrapped.nonce, wrapped.wrapped
     session.flush()
+    mark_wraps_changed(session)
 
 
 def _unwrap(data_key: DataKey, row: KeyWrap, secret: str) -> bytes:
@@ -260,7 +262,7 @@ class Protection:
     sealed: int  # attachments stored sealed
     plain: int  # attachments still to be sealed (the program's notices are not counted: they stay plain)
     unlocked: bool  # this session holds the key
-    without_key: tuple[str, ...]  # active accounts that cannot open sealed files ("姓名（登录名）")
+    without_key: tuple[str, ...]  # active accounts that cannot open sealed files ("姓名（登录名）"): all while off
 
 
 def protection(uow: UnitOfWork) -> Protection:
@@ -271,13 +273,12 @@ def protection(uow: UnitOfWork) -> Protection:
     counts = dict(uow.session.execute(select(Attachment.encrypted, func.count()).where(
         Attachment.office_id == uow.office_id, Attachment.entity_type != PLAIN_ENTITY)
         .group_by(Attachment.encrypted)).all())
-    without: tuple[str, ...] = ()
-    if data_key is not None:
-        wrapped = select(KeyWrap.user_id).where(KeyWrap.data_key_id == data_key.id, KeyWrap.user_id.is_not(None))
-        without = tuple(f"{name}（{login}）" for name, login in uow.session.execute(
-            select(UserAccount.display_name, UserAccount.login).where(
-                UserAccount.office_id == uow.office_id, UserAccount.active, ~UserAccount.is_system,
-                UserAccount.id.not_in(wrapped)).order_by(UserAccount.login)))
+    accounts = select(UserAccount.display_name, UserAccount.login).where(
+        UserAccount.office_id == uow.office_id, UserAccount.active, ~UserAccount.is_system)
+    if data_key is not None:  # while encryption is off, no account has a key
+        accounts = accounts.where(UserAccount.id.not_in(select(KeyWrap.user_id).where(
+            KeyWrap.data_key_id == data_key.id, KeyWrap.user_id.is_not(None))))
+    without = tuple(f"{name}（{login}）" for name, login in uow.session.execute(accounts.order_by(UserAccount.login)))
     return Protection(data_key is not None, counts.get(True, 0), counts.get(False, 0), uow.keyring.unlocked,
                       without)
 
@@ -294,6 +295,7 @@ def wrap_for_password(uow: UnitOfWork, user: UserAccount, password: str) -> bool
         if stale is not None:
             uow.session.delete(stale)
             uow.session.flush()
+            mark_wraps_changed(uow.session)
         return False
     _store_wrap(uow.session, data_key, user.id, uow.keyring.private(), password)
     return True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,8 @@ from app.services.backup import (
 )
 from app.services.backup_files import copy_hashed, fsync_dir, remove_tree, sha256_of
 from app.services.context import Actor
-from db import migrate
+from app.services.key_file import copy_key_file, key_file_path
+from db import cipher, migrate
 from db.engine import create_db_engine, sqlite_url
 
 STAGING_PREFIX = ".restore-"
@@ -64,8 +64,9 @@ def backup_folder(source: Path) -> Path:
                                     f"xinfang.db 的文件夹）")
 
 
-def verify_backup(source: Path, staging_db: Path) -> VerifiedBackup:
-    """Check a backup completely, leaving a verified copy of its database at ``staging_db``."""
+def verify_backup(source: Path, staging_db: Path, key: bytes | None = None) -> VerifiedBackup:
+    """Check a backup completely, leaving a verified copy of its database at ``staging_db``; an
+    encrypted one is checked with ``key`` (the data folder's, or the one unlocked from the backup)."""
     folder = backup_folder(source)
     if not (folder / MANIFEST_FILE).is_file():
         raise _refuse("backup_foreign", f"{folder} 中没有 manifest.json，不是信访工作台的备份")
@@ -81,7 +82,7 @@ def verify_backup(source: Path, staging_db: Path) -> VerifiedBackup:
     staging_db.parent.mkdir(parents=True, exist_ok=True)
     if copy_hashed(original, staging_db) != database.get("sha256"):
         raise _refuse("backup_hash", f"备份数据库文件 {original} 的校验值与清单不符（文件已损坏或被改动）")
-    revision = _check_database(staging_db)
+    revision = _check_database(staging_db, key)
     attachments = manifest.get("attachments") or {}
     assert isinstance(attachments, dict)
     sealed = manifest.get("sealed_hashes") or {}
@@ -99,9 +100,13 @@ def _intact(path: Path, sha: str) -> bool:
     return path.is_file() and sha256_of(path) == sha
 
 
-def _check_database(path: Path) -> str:
+def _check_database(path: Path, key: bytes | None) -> str:
+    encrypted = cipher.is_encrypted(path)
+    if encrypted and key is None:
+        raise _refuse("backup_locked", "备份的数据库已加密，须先解锁（命令行加 --login 登录名，"
+                      "或 --recovery-code）")
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = cipher.connect(f"file:{path}?mode=ro", key if encrypted else None, uri=True)
         try:
             result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -109,7 +114,10 @@ def _check_database(path: Path) -> str:
                 if "alembic_version" in tables else None
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.errors() as exc:
+        if encrypted:
+            raise _refuse("backup_wrong_key", "备份的数据库已加密，用本办公室的密钥打不开（备份属于另一个"
+                          "办公室，或文件已损坏）") from exc
         raise _refuse("backup_corrupt", f"备份数据库无法打开（{exc}），文件已损坏或不是 SQLite 数据库") from exc
     if result != ["ok"]:
         raise _refuse("backup_corrupt", "备份数据库未通过完整性检查：" + "；".join(result[:3]))
@@ -126,10 +134,12 @@ def restore_backup(data_dir: Path, source: Path, now: datetime) -> RestoreResult
     """Replace the data folder's database and attachments with a verified backup."""
     staging = data_dir / f"{STAGING_PREFIX}{now:%Y%m%d-%H%M%S}"
     try:
-        verified = verify_backup(source, staging / DATABASE_FILE)
+        verified = verify_backup(source, staging / DATABASE_FILE, cipher.key_for(data_dir / DATABASE_FILE))
         _copy_attachments(verified, data_dir / ATTACHMENTS_DIR)
         safety = _keep_current(data_dir, now)
         _replace_database(staging / DATABASE_FILE, data_dir / DATABASE_FILE)
+        if key_file_path(verified.folder).is_file():  # the wraps that open the restored database
+            copy_key_file(key_file_path(verified.folder), data_dir)
     except OSError as exc:
         raise StorageError("restore_write", f"恢复：无法写入数据文件夹 {data_dir}（{exc.strerror or exc}）") from exc
     finally:
@@ -175,7 +185,8 @@ def _copy_attachments(verified: VerifiedBackup, attachments: Path) -> None:
 
 
 def _keep_current(data_dir: Path, now: datetime) -> Path | None:
-    """Back up the data about to be replaced; a database too damaged to read is moved aside whole."""
+    """Back up the data about to be replaced; a database this program cannot read (damaged, or
+    encrypted and not unlocked) is moved aside whole."""
     current = data_dir / DATABASE_FILE
     if not current.is_file():
         return None
@@ -183,7 +194,7 @@ def _keep_current(data_dir: Path, now: datetime) -> Path | None:
         info: BackupInfo = create_backup(data_dir, Reason.RESTORE, now).backup
         return info.path
     except StorageError as exc:
-        if exc.code != "backup_database":
+        if exc.code not in ("backup_database", "backup_locked"):  # damaged, or encrypted without its key
             raise
     aside = backups_dir(data_dir) / f"damaged-{now:%Y%m%d-%H%M%S}"
     aside.mkdir(parents=True, exist_ok=True)

@@ -219,6 +219,30 @@ def step_sync(run: SelfTestRun) -> str:
     return f"{package.path.name}：{sum(package.rows.values())} 行，县级已导入"
 
 
+def step_encrypt(run: SelfTestRun) -> str:
+    """The database file encrypted with SQLCipher (the bundled sqlcipher3 binary), then opened anew
+    the way a start does: the password opens the key file, the key the database."""
+    from app.paths import DATABASE_FILE
+    from app.services import data_keys, key_file
+    from app.services.database_encryption import encrypt_database
+    from app.services.users import authenticate
+    from db import cipher
+
+    workspace, actor = run.opened()
+    data_keys.enable(workspace, actor, ADMIN_PASSWORD)
+    encrypt_database(workspace, actor, ADMIN_PASSWORD)
+    workspace.close()
+    run.workspace = None
+    database = run.folder / DATABASE_FILE
+    cipher.forget_key(database)
+    _expect(cipher.is_encrypted(database), "数据库文件未加密")
+    _expect(ID_BODY.encode() not in database.read_bytes(), "加密后的数据库文件中仍能读到身份证号")
+    key_file.unlock_with_password(run.folder, ADMIN_LOGIN, ADMIN_PASSWORD)
+    run.workspace = Workspace.open(run.folder, clock=run.clock)
+    run.actor = authenticate(run.workspace, ADMIN_LOGIN, ADMIN_PASSWORD)
+    return "数据库文件已用 SQLCipher 加密，凭密码重新打开"
+
+
 STEPS: list[SelfTestStep] = [
     SelfTestStep("open", "建库", step_open),
     SelfTestStep("office", "单位与登录", step_office),
@@ -226,6 +250,7 @@ STEPS: list[SelfTestStep] = [
     SelfTestStep("notice", "出具文书", step_notice),
     SelfTestStep("report", "统计报表", step_report),
     SelfTestStep("sync", "同步包", step_sync),
+    SelfTestStep("encrypt", "数据库加密", step_encrypt),
     SelfTestStep("check", "数据检查", step_check),
 ]
 

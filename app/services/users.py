@@ -14,6 +14,7 @@ from app.domain.text import clean_line
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services import audit, data_keys
 from app.services.context import Actor, UnitOfWork
+from app.services.key_file import mark_wraps_changed
 from app.services.passwords import check_password_policy, hash_password, verify_password
 from app.services.workspace import Workspace, actor_for, permissions_of
 from db.models import UserAccount
@@ -182,6 +183,7 @@ def set_active(uow: UnitOfWork, user_id: uuid.UUID, active: bool) -> UserInfo:
         if user.role == Role.ADMIN.value and _active_admins(uow) <= 1:
             raise ValidationError("last_admin", "用户：这是最后一个启用的管理员账号，不能停用", field="user")
     user.active = active
+    mark_wraps_changed(uow.session)  # only active accounts' wraps open an encrypted database file
     audit.record(uow, "activate" if active else "deactivate", "user", user.id,
                  before={"active": not active}, after={"active": active})
     return _info(user)

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from app.crypto import Keyring
 from app.domain.enums import Role
 from app.domain.permissions import Permission, effective
-from app.errors import AccountClosed, DomainError, NotFound, StorageError
+from app.errors import AccountClosed, DomainError, NotFound, PermissionDenied, StorageError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE, VIEWING_DIR, default_database_url, resolve_data_dir
 from app.services import audit
 from app.services.context import Actor, LocalClock, UnitOfWork, system_clock
-from app.services.folder_peek import LOCAL_OFFICE_KEY
-from db import migrate
+from app.services.folder_peek import KEY_FILE, LOCAL_OFFICE_KEY
+from db import cipher, migrate
 from db.engine import Database
 from db.models import Meta, UserAccount
 
@@ -56,7 +56,14 @@ class Workspace:
             (folder / ATTACHMENTS_DIR).mkdir(exist_ok=True)
         except OSError as exc:
             raise StorageError("data_dir", f"数据文件夹：无法创建 {folder}（{exc.strerror}）") from exc
-        database = Database(db_url or default_database_url(folder))
+        try:
+            database = Database(db_url or default_database_url(folder))
+        except cipher.KeyMissing as exc:
+            if not (folder / KEY_FILE).is_file():  # a damaged header looks like an encrypted one
+                raise StorageError("db_corrupt", f"数据库文件已损坏，请从备份恢复（若它是加密的数据库，则是缺少"
+                                   f"密钥文件 {KEY_FILE}：请从最近的备份文件夹复制回来）") from exc
+            raise PermissionDenied("database_locked", "数据库已加密：须先用持有密钥的账号密码或恢复码解锁"
+                                   "（命令行：加 --login 登录名，或 --recovery-code）", field="login") from exc
         try:
             if migrate.needs_upgrade(database.engine, migrations):
                 if on_upgrade is not None:
@@ -70,7 +77,27 @@ class Workspace:
             raise
         workspace = cls(database, folder, clock)
         workspace.clear_viewing()  # copies left by a crash
+        if workspace.encrypted:
+            workspace.sync_key_file()  # a cut between a commit and the file's rewrite
         return workspace
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the database is the data folder's own file, encrypted with SQLCipher."""
+        return self.has_local_file and cipher.is_encrypted(self.data_dir / DATABASE_FILE)
+
+    def sync_key_file(self, *, strict: bool = False) -> None:
+        """Rewrite xinfang.keys from the committed key wraps (app/services/key_file.py). A failure to
+        write is left to the next open or wrap change unless ``strict``: the file in place still opens
+        with the committed passwords (it holds the old wraps and the new ones)."""
+        from app.services.key_file import write_key_file
+
+        with self.database.read() as session:
+            try:
+                write_key_file(session, self.data_dir)
+            except OSError:
+                if strict:
+                    raise
 
     @property
     def has_local_file(self) -> bool:
@@ -99,11 +126,30 @@ class Workspace:
     def write(self, actor: Actor, *, beside_imports: bool = False) -> Iterator[UnitOfWork]:
         """One use case that writes: everything it did is committed together or not at all.
         ``beside_imports``: a sync import, which may run beside other imports (db/write_locks.py)."""
+        wraps_changed = False
         try:
             with self.database.write(beside_imports=beside_imports) as session:
                 yield UnitOfWork(session, current_actor(session, actor), self.clock, keyring=self.keyring)
+                wraps_changed = self._before_commit(session)
         except OperationalError as exc:
             raise _storage_error(exc) from exc
+        if wraps_changed:
+            self.sync_key_file()
+
+    def _before_commit(self, session: Session) -> bool:
+        """A unit of work that changed a key wrap of an encrypted database: write the key file with the
+        old and the new wraps before the commit (either password opens it whenever a cut comes)."""
+        from app.services.key_file import WRAPS_CHANGED, write_key_file
+
+        if not session.info.get(WRAPS_CHANGED) or not self.encrypted:
+            return False
+        session.flush()
+        try:
+            write_key_file(session, self.data_dir, keep_current=True)
+        except OSError as exc:  # the change is rolled back: nobody's password stops opening the file
+            raise StorageError("key_file_write", f"密钥文件 {KEY_FILE} 无法写入（{exc.strerror or exc}），"
+                               "本次修改未保存") from exc
+        return True
 
     @contextmanager
     def read(self, actor: Actor) -> Iterator[UnitOfWork]:
@@ -200,6 +246,10 @@ def _storage_error(exc: DatabaseError) -> StorageError:
         return StorageError("db_locked", "数据库正被另一程序占用，请稍后再试")
     if "disk" in detail or "full" in detail:
         return StorageError("db_full", "磁盘空间不足，无法写入数据库")
+    if "not a database" in detail and getattr(exc, "orig", None) is not None \
+            and type(exc.orig).__module__.startswith("sqlcipher3"):
+        return StorageError("db_wrong_key", "数据库已加密，用这把密钥打不开：密钥文件 xinfang.keys 与数据库"
+                            "不属于同一办公室，或数据库文件已损坏（请从备份恢复）")
     if "malformed" in detail or "not a database" in detail:
         return StorageError("db_corrupt", "数据库文件已损坏，请从备份恢复")
     return StorageError("db_error", f"数据库错误：{detail}")

@@ -39,6 +39,28 @@ def test_twenty_kills_lose_and_corrupt_nothing(data_dir):
     assert {"register", "repeat", "accept"} <= set(report.writes)
 
 
+def test_kills_of_an_encrypted_database_lose_and_corrupt_nothing(data_dir):
+    """The same with the database file encrypted (SQLCipher, WAL): each child unlocks it from the key
+    file with a password; the parent verifies with the key it unlocked."""
+    from app.services import data_keys
+    from app.services.database_encryption import encrypt_database
+    from app.services.users import authenticate
+    from db import cipher
+    from tests.conftest import PASSWORD
+
+    ws = harness.Workspace.open(data_dir)
+    admin = authenticate(ws, "admin", PASSWORD)
+    data_keys.enable(ws, admin, PASSWORD)
+    encrypt_database(ws, admin, PASSWORD)
+    ws.close()
+    try:
+        report = harness.run_kills(data_dir, 5, seed=11, min_writes=3, unlock=("admin", PASSWORD))
+        assert report.kills == 5 and report.lost == [] and report.corrupt == []
+        assert report.committed >= 15 and cipher.is_encrypted(data_dir / "xinfang.db")
+    finally:
+        cipher.forget_all_keys()
+
+
 def test_the_checks_catch_a_lost_and_a_torn_write(data_dir):
     """The verification itself: a journalled write that is not there, or differs, is reported."""
     harness.run_kills(data_dir, 1, seed=3, min_writes=3)

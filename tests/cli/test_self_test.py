@@ -16,7 +16,7 @@ STEP_LABELS = [step.label for step in STEPS]
 
 
 def _run(*code: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join([str(ROOT), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]).rstrip(os.pathsep))
     return subprocess.run([sys.executable, "-c", "\n".join(code)], capture_output=True, text=True,
                           encoding="utf-8", cwd=ROOT, env=env, timeout=300)
 

@@ -71,9 +71,14 @@ def _content(rng: random.Random, serial: str) -> str:
     return f"反映{rng.choice(['征地补偿', '拖欠工资', '邻里纠纷', '道路维修'])}问题，编号 {serial}。" + "详情" * rng.randint(1, 50)
 
 
-def child_main(data_dir: str, seed: int) -> None:
-    """Write until killed; journal each write after its commit returned."""
+def child_main(data_dir: str, seed: int, unlock: tuple[str, str] | None = None) -> None:
+    """Write until killed; journal each write after its commit returned. An encrypted database is
+    unlocked first with ``unlock`` = (login, password), as a start of the program does."""
     rng = random.Random(seed)
+    if unlock is not None:
+        from app.services.key_file import unlock_with_password
+
+        unlock_with_password(Path(data_dir), *unlock)
     ws = Workspace.open(data_dir, clock=_clock)
     actor = ws.system_actor()
     fd = os.open(Path(data_dir) / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -182,7 +187,7 @@ def prepare(data_dir: Path) -> None:
 
 
 def run_kills(data_dir: Path, kills: int, *, seed: int = 1, min_writes: int = 0, max_writes: int = 12,
-              max_delay: float = 0.15,
+              max_delay: float = 0.15, unlock: tuple[str, str] | None = None,
               on_kill: Callable[[CrashReport], None] | None = None) -> CrashReport:
     """Kill a writing child ``kills`` times, verifying the database after each kill.
 
@@ -195,7 +200,7 @@ def run_kills(data_dir: Path, kills: int, *, seed: int = 1, min_writes: int = 0,
     report = CrashReport()
     for round_ in range(kills):
         offset = len(journal.read_text(encoding="utf-8")) if journal.exists() else 0
-        child = ctx.Process(target=child_main, args=(str(data_dir), seed * 100_000 + round_), daemon=True)
+        child = ctx.Process(target=child_main, args=(str(data_dir), seed * 100_000 + round_, unlock), daemon=True)
         child.start()
         _wait_for_lines(journal, offset, child, 1 + rng.randint(min_writes, max_writes))
         time.sleep(rng.uniform(0.0, max_delay))

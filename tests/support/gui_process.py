@@ -62,7 +62,7 @@ def run_entry(*args: str, timeout: float = 120, typed_login: tuple[str, str] | N
     """``xinfang ARGS`` in a new process; its exit code, painted window classes, heavy modules and
     database-layer modules it imported. ``typed_login`` (login, password) is typed into the login
     window the moment it shows."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join([str(ROOT), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]).rstrip(os.pathsep),
                XINFANG_TEST_LOGIN=json.dumps(typed_login))
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
                             encoding="utf-8", cwd=ROOT, env=env, timeout=timeout)

@@ -51,3 +51,26 @@ def test_a_login_typed_at_once_reaches_the_main_window(template_dir, tmp_path):
     assert (outcome["code"], outcome["painted"]) == (0, ["LoginDialog", "MainWindow"])
     assert not (folder / "backups").exists()
     assert MachineSettings.load(folder).last_login == "admin"
+
+
+def test_an_encrypted_database_opens_with_the_password_typed_at_once(template_dir, tmp_path):
+    """The login window of an encrypted folder is painted from its key file; the typed password opens
+    the key, then the database, then the account."""
+    from app.services import data_keys
+    from app.services.database_encryption import encrypt_database
+    from app.services.users import authenticate
+    from app.services.workspace import Workspace
+    from db import cipher
+
+    folder = tmp_path / "data"
+    shutil.copytree(template_dir, folder)
+    ws = Workspace.open(folder)
+    admin = authenticate(ws, "admin", PASSWORD)
+    data_keys.enable(ws, admin, PASSWORD)
+    encrypt_database(ws, admin, PASSWORD)
+    ws.close()
+    cipher.forget_all_keys()
+    shown = run_entry("--data-dir", str(folder), "--quit-when-ready")
+    assert (shown["code"], shown["painted"], shown["database_layer"]) == (0, ["LoginDialog"], [])
+    outcome = run_entry("--data-dir", str(folder), "--quit-when-ready=main", typed_login=("admin", PASSWORD))
+    assert (outcome["code"], outcome["painted"]) == (0, ["LoginDialog", "MainWindow"])

@@ -4,7 +4,9 @@
 code once to be written down or printed, then seals the stored attachments on a worker thread with
 progress and 取消; a cancelled or interrupted run is finished with 继续加密. 用恢复码恢复密钥 gives an
 administrator whose key was lost a working one again, after which resetting a user's password gives
-that user back their access to the sealed files.
+that user back their access to the sealed files. 加密数据库文件 encrypts xinfang.db itself with SQLCipher
+(turning attachment encryption on first, with its recovery code, when it is off), then closes the
+program: from then on the login's password opens the database.
 """
 
 from __future__ import annotations
@@ -15,20 +17,35 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
 from app.domain.permissions import Permission, allows
 from app.errors import DomainError
 from app.services import data_keys
 from app.services.data_keys import Protection, Sealing
+from app.services.database_encryption import DatabaseEncryption, encrypt_database
 from ui.context import GuiContext
 from ui.operations import CancelToken
 from ui.widgets.settings_users import FormDialog
 
 PROTECTED = ("开启后，信访人档案、来访登记和信访事项的附件（身份证、信件、照片等扫描件）在电脑上加密保存，"
              "拷走数据文件夹或备份也打不开；用户登录后照常查看。系统生成的告知书等文书不加密。"
-             "数据库本身（姓名、身份证号、电话、信访内容）不在加密范围内，请同时为办公电脑开启 BitLocker 磁盘加密。")
+             "数据库本身（姓名、身份证号、电话、信访内容）另由下面的“加密数据库文件”保护。")
+DATABASE_PLAIN = ("数据库文件：未加密。姓名、身份证号、电话、信访内容以明文保存在数据文件夹的 xinfang.db 中，"
+                  "拷走文件即可读取；请加密数据库文件，或为办公电脑开启 BitLocker 磁盘加密。")
+DATABASE_ENCRYPTED = ("数据库文件：已加密（SQLCipher）。打开程序须输入持有密钥的账号的密码，或用恢复码；"
+                      "数据文件夹中的备份同样加密。")
+DATABASE_SERVER = "数据库文件：本程序连接的是服务器上的数据库，由服务器自身保护，不在此加密。"
+DATABASE_WARNINGS = (
+    "加密数据库文件后：\n"
+    "• 每次打开程序都须输入持有密钥的账号的密码（没有密钥的账号请先由管理员重置密码补发密钥）；"
+    "全部密码遗失时只能凭恢复码打开，恢复码也丢失则数据无法找回。\n"
+    "• 数据文件夹 backups 中的旧备份将一并改为加密。此前复制到 U 盘等镜像文件夹的备份仍是明文，"
+    "请删除后重新备份。\n"
+    "• 加密期间请关闭其他电脑或窗口中打开的本程序；完成后本程序将关闭，请重新打开并登录。\n"
+    "• 加密后不能改回明文。")
 CODE_INSTRUCTIONS = (
     "这是本单位附件加密的恢复码，只显示这一次，程序不保存它。\n"
     "1. 请立即点“打印…”打印一份，或用笔逐字抄写（字母不分大小写，没有数字 0 和 1、字母 O 和 I）。\n"
@@ -151,6 +168,7 @@ class EncryptionTab(QWidget):
         self.state: Protection | None = None
         self.dialog: FormDialog | None = None
         self.code_dialog: RecoveryCodeDialog | None = None
+        self.notice: QMessageBox | None = None
         self._cancel: CancelToken | None = None
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
@@ -163,6 +181,10 @@ class EncryptionTab(QWidget):
         self.continue_button = QPushButton("继续加密")
         self.recover_button = QPushButton("用恢复码恢复密钥…")
         self.cancel_button = QPushButton("取消")
+        self.database_label = QLabel()
+        self.database_label.setWordWrap(True)
+        self.database_button = QPushButton("加密数据库文件…")
+        self.database_button.clicked.connect(self.ask_encrypt_database)
         self.enable_button.clicked.connect(self.ask_enable)
         self.continue_button.clicked.connect(self.start_sealing)
         self.recover_button.clicked.connect(self.ask_recover)
@@ -180,6 +202,12 @@ class EncryptionTab(QWidget):
         layout.addWidget(self.state_label)
         layout.addWidget(about)
         layout.addLayout(buttons)
+        layout.addSpacing(12)
+        layout.addWidget(self.database_label)
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_button)
+        database_row.addStretch(1)
+        layout.addLayout(database_row)
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.progressed.connect(self._show_progress)
@@ -192,6 +220,9 @@ class EncryptionTab(QWidget):
         self.state = state
         self.loaded = True
         self.state_label.setText(state_text(state))
+        workspace = self.ctx.workspace
+        self.database_label.setText(DATABASE_ENCRYPTED if workspace.encrypted
+                                    else DATABASE_PLAIN if workspace.has_local_file else DATABASE_SERVER)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -203,6 +234,9 @@ class EncryptionTab(QWidget):
         self.continue_button.setEnabled(idle and bool(self.state and self.state.unlocked))
         self.recover_button.setVisible(on)
         self.recover_button.setEnabled(idle)
+        workspace = self.ctx.workspace
+        self.database_button.setVisible(self.loaded and workspace.has_local_file and not workspace.encrypted)
+        self.database_button.setEnabled(idle)
         self.progress.setVisible(self.busy)
         self.cancel_button.setVisible(self.busy and self._cancel is not None)
 
@@ -305,3 +339,90 @@ class EncryptionTab(QWidget):
             self.dialog = None
         self._say("已用恢复码恢复密钥：本账号今后登录即可查看加密附件。请在“用户与密码”中重置缺少密钥的用户的密码。")
         self.load()
+
+    # --- the database file ------------------------------------------------------------------------
+
+    def ask_encrypt_database(self) -> FormDialog:
+        dialog = FormDialog(self, "加密数据库文件", self._encrypt_database)
+        on = self.state is not None and self.state.on
+        first = "" if on else (
+            "附件加密尚未开启：将先开启附件加密并显示一次恢复码（请准备好打印机或纸笔），再加密数据库文件。\n")
+        me = f"（{self.ctx.runner.actor.login}）"
+        locked_out = [name for name in (self.state.without_key if self.state else ()) if not name.endswith(me)]
+        if locked_out:
+            first += ("注意：以下账号没有密钥，加密后将无法打开程序：" + "、".join(locked_out) + "。"
+                      + ("请先在“用户与密码”中重置其密码（补发密钥）。\n" if on else
+                         "建议先开启附件加密，在“用户与密码”中重置其密码补发密钥，再加密数据库文件。\n"))
+        note = QLabel(first + DATABASE_WARNINGS + "\n为确认是您本人操作，请输入您的登录密码。")
+        note.setWordWrap(True)
+        dialog.form.addRow(note)
+        # A dialog does not grow for a wrapped label by itself: give the warnings their height.
+        width = 680
+        dialog.setFixedWidth(width)
+        margins = dialog.layout().contentsMargins()
+        note.setMinimumHeight(note.heightForWidth(width - margins.left() - margins.right()))
+        return self._open_with_password(dialog)
+
+    def _encrypt_database(self, d: FormDialog) -> None:
+        workspace, actor, password = self.ctx.workspace, self.ctx.runner.actor, d.text("password")
+        d.busy()
+        if self.state is not None and self.state.on:
+            self._start_database_job(password, d)
+            return
+
+        def enabled(code: str) -> None:
+            self._enabled_without_sealing(code)
+            self._start_database_job(password, None)
+
+        self.ctx.runner.run(lambda: data_keys.enable(workspace, actor, password), enabled, on_error=d.refused)
+
+    def _enabled_without_sealing(self, code: str) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+            self.dialog = None
+        self.code_dialog = RecoveryCodeDialog(self, self.ctx.office.name, code, self.ctx.workspace.clock())
+        self.code_dialog.open()
+
+    def _start_database_job(self, password: str, dialog: FormDialog | None) -> None:
+        """The stored files are sealed first (the key is new, or some still wait), then the database is
+        encrypted; the other jobs of this window are waited for, none may write during the swap."""
+        workspace, actor = self.ctx.workspace, self.ctx.runner.actor
+        self.busy, self._cancel = True, None
+        self.progress.setRange(0, 0)
+        self._say("正在加密附件和数据库文件，请稍候，不要关闭程序…")
+        self._update_buttons()
+        self.ctx.runner.wait()
+
+        def work() -> DatabaseEncryption:
+            data_keys.seal_stored_files(workspace, actor, progress=self.progressed.emit)
+            return encrypt_database(workspace, actor, password, progress=self.progressed.emit)
+
+        def refused(exc: DomainError) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.refused(exc)
+            self._failed(exc)
+
+        self.ctx.runner.run(work, self._database_encrypted, on_error=refused)
+
+    def _database_encrypted(self, result: DatabaseEncryption) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+            self.dialog = None
+        self.busy = False
+        self.load()
+        text = (f"数据库文件已加密，数据文件夹中的 {result.backups_encrypted} 份旧备份也已改为加密。"
+                "此前复制到 U 盘等镜像文件夹的备份仍是明文，请删除后重新备份。\n"
+                "程序将关闭，请重新打开：以后打开时须输入持有密钥的账号的密码。")
+        self._say(text)
+        self._update_buttons()
+        if self.code_dialog is not None and self.code_dialog.isVisible():
+            # The recovery code stays on screen until it is written down; the window closes after.
+            self.code_dialog.finished.connect(lambda _code: self._announce(text))
+        else:
+            self._announce(text)
+
+    def _announce(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "数据库已加密", text, parent=self)
+        box.finished.connect(lambda _code: self.window().close())
+        self.notice = box
+        box.open()
