@@ -135,12 +135,15 @@ def create_backup(
     return BackupResult(info, missing, damaged, mirrored, mirror_error, tuple(removed))
 
 
-def backup_now(data_dir: Path, actor: Actor, now: datetime, *, mirror: Path | None = None,
+def backup_now(workspace: Workspace, actor: Actor, *, mirror: Path | None = None,
                progress: Progress | None = None, cancelled: Cancelled | None = None) -> BackupResult:
-    """立即备份 from the settings page: for the administrator."""
+    """立即备份 from the settings page: for the administrator, as their account stands now."""
+    actor = workspace.current(actor)
     actor.require(Permission.MANAGE_SETTINGS)
-    result = create_backup(data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress, cancelled=cancelled)
-    record_file_event(data_dir, now, "backup", actor, **backup_details(result))
+    now = workspace.clock()
+    result = create_backup(workspace.data_dir, Reason.MANUAL, now, mirror=mirror, progress=progress,
+                           cancelled=cancelled)
+    record_file_event(workspace.data_dir, now, "backup", actor, **backup_details(result))
     return result
 
 

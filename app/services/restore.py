@@ -24,6 +24,7 @@ from app.services.backup import (
 )
 from app.services.backup_files import copy_hashed, fsync_dir, remove_tree, sha256_of
 from app.services.context import Actor
+from app.services.workspace import Workspace
 from app.services.key_file import copy_key_file, key_file_path
 from db import cipher, migrate
 from db.engine import create_db_engine, sqlite_url
@@ -159,11 +160,15 @@ def restore_backup(data_dir: Path, source: Path, now: datetime) -> RestoreResult
     return RestoreResult(verified.folder, safety, upgraded_from)
 
 
-def restore_now(data_dir: Path, actor: Actor, source: Path, now: datetime) -> RestoreResult:
-    """恢复… from the settings page: for the administrator."""
+def restore_now(workspace: Workspace, actor: Actor, source: Path) -> RestoreResult:
+    """恢复… from the settings page: for the administrator, as their account stands now. The
+    workspace lets go of its database file, which is about to be replaced under it."""
+    actor = workspace.current(actor)
     actor.require(Permission.MANAGE_SETTINGS)
-    result = restore_backup(data_dir, source, now)
-    record_restore(data_dir, now, result, actor)
+    now = workspace.clock()
+    workspace.database.dispose()
+    result = restore_backup(workspace.data_dir, source, now)
+    record_restore(workspace.data_dir, now, result, actor)
     return result
 
 

@@ -166,6 +166,15 @@ class Workspace:
         except OperationalError as exc:
             raise _storage_error(exc) from exc
 
+    def current(self, actor: Actor) -> Actor:
+        """``actor`` as the stored account says now — for work outside a unit of work (a backup, a
+        restore) that must not run on a session the administrator has since closed."""
+        try:
+            with self.database.read() as session:
+                return current_actor(session, actor)
+        except OperationalError as exc:
+            raise _storage_error(exc) from exc
+
     def local_office_id(self) -> uuid.UUID | None:
         with self.database.read() as session:
             row = session.get(Meta, LOCAL_OFFICE_KEY)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.domain.enums import Role
 from app.domain.rotation import KEEP, Tier, plan_rotation
-from app.errors import PermissionDenied, StorageError, ValidationError
+from app.errors import AccountClosed, PermissionDenied, StorageError, ValidationError
 from app.paths import ATTACHMENTS_DIR, DATABASE_FILE
 from app.services import attachments as att
 from app.services.backup import (
@@ -25,12 +25,13 @@ from app.services.check import run_checks
 from app.services.backup_files import sha256_of
 from app.services.persons import PersonInput, create_person
 from app.services.restore import restore_backup, restore_now
+from app.services.users import authenticate, create_user, set_active
 from app.services.workspace import Workspace
 from db.engine import create_db_engine, sqlite_url
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import AuditEvent, Person
 from tests.app.test_attachments import png_bytes
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, PASSWORD
 from tests.db.test_migrations import OFFICE, PERSON, fill_at_first_revision
 
 # --- rotation (a pure rule) -----------------------------------------------------------------------
@@ -222,10 +223,25 @@ def test_partial_folder_from_an_interrupted_backup_is_removed(ws):
 
 def test_only_the_administrator_backs_up_and_restores_from_the_settings(ws, actors):
     with pytest.raises(PermissionDenied):
-        backup_now(ws.data_dir, actors[Role.LEADER], FIXED_NOW)
-    made = backup_now(ws.data_dir, actors[Role.ADMIN], FIXED_NOW).backup.path
+        backup_now(ws, actors[Role.LEADER])
+    made = backup_now(ws, actors[Role.ADMIN]).backup.path
     with pytest.raises(PermissionDenied):
-        restore_now(ws.data_dir, actors[Role.RECEPTIONIST], made, FIXED_NOW)
+        restore_now(ws, actors[Role.RECEPTIONIST], made)
+
+
+def test_an_administrator_closed_since_login_can_no_longer_back_up_or_restore(ws, admin):
+    """The settings page keeps the actor of the login; the account as it stands now decides."""
+    with ws.write(admin) as uow:
+        create_user(uow, "admin2", "第二管理员", Role.ADMIN, PASSWORD)
+    second = authenticate(ws, "admin2", PASSWORD)
+    made = backup_now(ws, second).backup.path
+    with ws.write(admin) as uow:
+        set_active(uow, second.user_id, False)
+    with pytest.raises(AccountClosed):
+        backup_now(ws, second)
+    with pytest.raises(AccountClosed):
+        restore_now(ws, second, made)
+    assert [b.path for b in list_backups(backups_dir(ws.data_dir))] == [made]
 
 
 def _backup_events(ws: Workspace) -> list[tuple[str | None, dict]]:
@@ -240,7 +256,7 @@ def test_automatic_backups_are_audited_as_the_user_or_the_system(ws, admin, acto
     assert automatic_backup(ws, Reason.DAILY, admin) is None  # the second start of the day: no backup, no event
     clock.now = FIXED_NOW + timedelta(hours=2)
     on_exit = automatic_backup(ws, Reason.EXIT)
-    manual = backup_now(ws.data_dir, admin, FIXED_NOW + timedelta(hours=3))
+    manual = backup_now(ws, admin)
     events = _backup_events(ws)
     assert [login for login, _ in events] == ["jiedai", "system", "admin"]
     for (_login, after), result, reason in zip(events, (daily, on_exit, manual), ("daily", "exit", "manual")):

@@ -169,7 +169,7 @@ class BackupTab(QWidget):
         token = CancelToken()
 
         def work() -> BackupResult:
-            return backup_now(workspace.data_dir, actor, workspace.clock(), mirror=mirror,
+            return backup_now(workspace, actor, mirror=mirror,
                               progress=self.progressed.emit, cancelled=lambda: token.cancelled)
 
         self._start("正在备份数据库和附件…", token)
@@ -223,8 +223,7 @@ class BackupTab(QWidget):
         workspace, actor = self.ctx.workspace, self.ctx.actor
 
         def work() -> RestoreResult:
-            workspace.database.dispose()  # the file is about to be replaced under this program
-            return restore_now(workspace.data_dir, actor, source, workspace.clock())
+            return restore_now(workspace, actor, source)
 
         self._start("正在校验并恢复备份…")
         self.ctx.runner.wait()
