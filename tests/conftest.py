@@ -13,6 +13,7 @@ from app.domain.enums import Role
 from app.services.context import Actor
 from app.services.offices import OfficeSetup, initialise
 from app.services.workspace import Workspace, actor_for
+from db import cipher
 from db.models import UserAccount
 
 pytest_plugins = ["tests.support.pg_plugin"]
@@ -54,6 +55,13 @@ def _build_template(folder: Path) -> None:
             session.add(UserAccount(office_id=office_id, login=login, display_name=f"{login}用户",
                                     role=role.value, password_hash=hash_password(PASSWORD)))
     ws.close()
+
+
+@pytest.fixture(autouse=True)
+def _keys_forgotten_after_each_test() -> Iterator[None]:
+    """Database-file keys live in the process (db/cipher.py): no test sees another's."""
+    yield
+    cipher.forget_all_keys()
 
 
 @pytest.fixture(scope="session")

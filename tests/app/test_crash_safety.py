@@ -53,12 +53,9 @@ def test_kills_of_an_encrypted_database_lose_and_corrupt_nothing(data_dir):
     data_keys.enable(ws, admin, PASSWORD)
     encrypt_database(ws, admin, PASSWORD)
     ws.close()
-    try:
-        report = harness.run_kills(data_dir, 5, seed=11, min_writes=3, unlock=("admin", PASSWORD))
-        assert report.kills == 5 and report.lost == [] and report.corrupt == []
-        assert report.committed >= 15 and cipher.is_encrypted(data_dir / "xinfang.db")
-    finally:
-        cipher.forget_all_keys()
+    report = harness.run_kills(data_dir, 5, seed=11, min_writes=3, unlock=("admin", PASSWORD))
+    assert report.kills == 5 and report.lost == [] and report.corrupt == []
+    assert report.committed >= 15 and cipher.is_encrypted(data_dir / "xinfang.db")
 
 
 def test_the_checks_catch_a_lost_and_a_torn_write(data_dir):

@@ -72,12 +72,6 @@ def encrypted(ws, admin) -> str:
     return code
 
 
-@pytest.fixture(autouse=True)
-def _no_keys_left():
-    yield
-    cipher.forget_all_keys()
-
-
 def test_nothing_readable_in_the_file_or_its_wal(ws, admin):
     _register(ws, admin, "张三", ID_BEFORE, TIP_OFF)
     plain = _raw(ws.data_dir) + _raw(ws.data_dir, "-wal")

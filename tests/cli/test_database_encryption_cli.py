@@ -19,12 +19,6 @@ from tests.conftest import PASSWORD
 ID_NUMBER = "330106198001010013"
 
 
-@pytest.fixture(autouse=True)
-def _no_keys_left():
-    yield
-    cipher.forget_all_keys()
-
-
 @pytest.fixture
 def folder(ws, admin):
     with ws.write(admin) as uow:

@@ -30,7 +30,6 @@ def encrypted_folder(template_dir, tmp_path, admin_of):
     ws.close()
     cipher.forget_all_keys()  # the program starts anew
     yield folder
-    cipher.forget_all_keys()
 
 
 @pytest.fixture

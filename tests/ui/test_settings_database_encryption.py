@@ -22,12 +22,6 @@ WAIT = 60_000
 ID_NUMBER = "330106198001010013"
 
 
-@pytest.fixture(autouse=True)
-def _no_keys_left():
-    yield
-    cipher.forget_all_keys()
-
-
 @pytest.fixture
 def filled(ws, admin):
     with ws.write(admin) as uow:
