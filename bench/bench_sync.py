@@ -23,7 +23,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ from app.sync.enrolment import admit_township, join_county, own_card  # noqa: E4
 from app.sync.exporting import export_packages  # noqa: E402
 from app.sync.import_queue import import_packages  # noqa: E402
 from db.change_log import stamp  # noqa: E402
+from db.ids import new_id  # noqa: E402
 from db.models import Contact, ContactPerson, Person, UserAccount  # noqa: E402
 from generate import recency_suspended  # noqa: E402
 
@@ -75,16 +75,16 @@ def fill(ws: Workspace, rows: int, seed: int) -> int:
         start = datetime(2026, 1, 1, 8, 0)
         for first in range(0, contacts, 5000):
             chunk = range(first, min(first + 5000, contacts))
-            people = [{"id": uuid.uuid4(), "office_id": office_id, "name": SURNAMES[(i + seed) % 24] + "某某",
+            people = [{"id": new_id(), "office_id": office_id, "name": SURNAMES[(i + seed) % 24] + "某某",
                        "name_initials": "mm", "name_pinyin": "moumou", "address": f"某某村 {i} 号",
                        "ethnicity": "", "follow_up_officer": "", "notes": ""} for i in chunk]
-            visits = [{"id": uuid.uuid4(), "office_id": office_id, "number": f"DJ2026-{i + 1:06d}",
+            visits = [{"id": new_id(), "office_id": office_id, "number": f"DJ2026-{i + 1:06d}",
                        "channel": "visit", "contact_at": start + timedelta(minutes=7 * i), "headcount": 1,
                        "receiving_clerk_id": clerk, "content": CONTENT, "is_repeat": False,
                        "repeat_suggested": False, "repeat_override_reason": "", "leader_reception": False,
                        "leader_name": "", "anonymous": False, "threat": False, "confidential": False,
                        "purpose": ""} for i in chunk]
-            links = [{"id": uuid.uuid4(), "office_id": office_id, "contact_id": c["id"], "person_id": p["id"],
+            links = [{"id": new_id(), "office_id": office_id, "contact_id": c["id"], "person_id": p["id"],
                       "position": 0} for c, p in zip(visits, people)]
             for table, batch in ((Person.__table__, people), (Contact.__table__, visits),
                                  (ContactPerson.__table__, links)):

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.ids import new_id
+
 # Stable constraint names, so alembic migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,7 +56,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
-uuid_pk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid.uuid4)]
+uuid_pk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=new_id)]
 code = Annotated[str, mapped_column(String(30))]
 """An enumeration value (state, channel, role, ...): the app layer owns the allowed values."""
 short = Annotated[str, mapped_column(String(100))]

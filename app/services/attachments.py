@@ -35,6 +35,7 @@ from app.services import audit, data_keys, secrecy
 from app.services.context import UnitOfWork
 from app.services.persons import live_person
 from app.settings import SPEC_BY_KEY
+from db.ids import new_id
 from db.models import Attachment, Contact, Document, Matter
 
 MB = 1024 * 1024
@@ -214,7 +215,7 @@ def _store(uow: UnitOfWork, attachments_dir: Path, stream: BinaryIO, name: str, 
     if existing is not None:
         return _info(existing, attachments_dir)
     mime = _mime(head, name)
-    row = Attachment(id=uuid.uuid4(), office_id=uow.office_id, sha256=sha, original_name=name, size=size,
+    row = Attachment(id=new_id(), office_id=uow.office_id, sha256=sha, original_name=name, size=size,
                      mime=mime, entity_type=entity_type, entity_id=owner, note=note,
                      encrypted=seal_for is not None)
     uow.session.add(row)

@@ -25,6 +25,7 @@ from app.services.matter_list import is_hidden, petitioner_names, shown_petition
 from app.services.matter_queries import MASKED, live_clock_condition
 from app.services.matters import load_matter
 from app.services.work_records import leader_account, not_before, not_future, user_names
+from db.ids import new_id
 from db.models import CaseOwnership, CaseProgress, Matter, MatterDeadline
 
 
@@ -92,7 +93,7 @@ def assign_case(uow: UnitOfWork, matter_id: uuid.UUID, data: NewOwnership) -> uu
     previous = active_ownership(uow, matter.id)
     if previous is not None:
         previous.ended_on = uow.today()
-    row = CaseOwnership(id=uuid.uuid4(), office_id=uow.office_id, matter_id=matter.id, leader_id=leader.id,
+    row = CaseOwnership(id=new_id(), office_id=uow.office_id, matter_id=matter.id, leader_id=leader.id,
                         staff=staff, measures=measures, assigned_on=uow.today(), target_on=data.target_on)
     uow.session.add(row)
     before = matter.case_leader
@@ -110,7 +111,7 @@ def add_progress(uow: UnitOfWork, ownership_id: uuid.UUID, on: date, note: str) 
         raise Conflict("ownership_closed", "进展情况：该包案已结束，不能再记录", field="ownership_id")
     not_future(uow, on, field="noted_on", label="进展日期")
     not_before(on, ownership.assigned_on, field="noted_on", label="进展日期", earlier_label="包案日期")
-    row = CaseProgress(id=uuid.uuid4(), office_id=uow.office_id, ownership_id=ownership.id, noted_on=on,
+    row = CaseProgress(id=new_id(), office_id=uow.office_id, ownership_id=ownership.id, noted_on=on,
                        note=clean_content(note, field="note", label="进展情况"), author_id=uow.actor.user_id)
     uow.session.add(row)
     audit.record(uow, "case_progress", "matter", ownership.matter_id, after={"progress_id": row.id, "on": on})

@@ -21,6 +21,7 @@ from app.services import audit, persons
 from app.services.context import UnitOfWork
 from app.services.matters import NewMatter, load_matter, open_matter
 from app.services.numbering import contact_number, next_number
+from db.ids import new_id
 from db.models import Contact, ContactPerson, Matter, MatterPetitioner, Village
 
 MAX_REPRESENTATIVES = 5  # 《信访工作条例》第二十条
@@ -89,7 +90,7 @@ def register_contact(uow: UnitOfWork, data: NewContact) -> RegisteredContact:
             field="contact_at")
     year = contact_at.year
     contact = Contact(
-        id=uuid.uuid4(), office_id=uow.office_id,
+        id=new_id(), office_id=uow.office_id,
         number=contact_number(year, next_number(uow.session, uow.office_id, "contact", year)),
         channel=data.channel.value, contact_at=contact_at, headcount=data.headcount,
         skip_level=data.skip_level.value if data.skip_level else None, is_repeat=is_repeat,

@@ -28,6 +28,7 @@ from app.services.context import Actor, UnitOfWork
 from app.services.key_file import mark_wraps_changed
 from app.services.passwords import verify_password
 from app.services.workspace import Workspace
+from db.ids import new_id
 from db.models import Attachment, DataKey, KeyWrap, UserAccount
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def _enable(uow: UnitOfWork, attachments_dir: Path, password: str) -> tuple[byte
         raise ValidationError("wrong_password", "密码：不正确（开启加密须输入当前账号的密码）", field="password")
     stale = attachments.remove_stale_sealed(attachments_dir)
     private, public = crypto.new_key_pair()
-    data_key = DataKey(id=uuid.uuid4(), office_id=uow.office_id, public_key=public)
+    data_key = DataKey(id=new_id(), office_id=uow.office_id, public_key=public)
     uow.session.add(data_key)
     uow.session.flush()
     uow.session.info["data_key_public"] = public

@@ -40,6 +40,7 @@ from app.services.matters import NewMatter, open_matter
 from app.services.passwords import hash_password
 from app.services.persons import PersonInput
 from app.services.workspace import Workspace
+from db.ids import new_id
 from db.models import (CaseOwnership, Contact, KeyPerson, LeaderReception, Matter, MatterDeadline, Office, Person,
                        ResponsibleUnit, ScreenedConflict, UserAccount, Village)
 
@@ -591,11 +592,11 @@ def _read_setting(workspace: Workspace, actor: Actor) -> _Setting:
             if len(villages) >= nm.VILLAGE_TARGET:
                 break
             if name not in taken:
-                villages.append((uuid.uuid4(), name, True))
+                villages.append((new_id(), name, True))
         units = dict(s.execute(select(ResponsibleUnit.name, ResponsibleUnit.id).where(
             ResponsibleUnit.office_id == office.id, ResponsibleUnit.active)).all())
         logins = set(s.scalars(select(UserAccount.login)))
-        new_users = [(uuid.uuid4(), u) for u in nm.DEMO_USERS if u.login not in logins]
+        new_users = [(new_id(), u) for u in nm.DEMO_USERS if u.login not in logins]
 
         def actors(role: Role) -> list[Actor]:
             found = [Actor(uid, u.login, u.display_name, u.role, office.id)

@@ -17,6 +17,7 @@ from app.domain.text import clean_line
 from app.errors import Conflict, NotFound
 from app.services import audit
 from app.services.context import UnitOfWork
+from db.ids import new_id
 from db.models import ResponsibleUnit, Village
 
 
@@ -74,7 +75,7 @@ def add_entry(uow: UnitOfWork, kind: DictionaryKind, name: str) -> DictionaryEnt
     uow.actor.require(Permission.MANAGE_SETTINGS)
     kind = DictionaryKind(kind)
     clean = _clean_name(uow, kind, name)
-    row = _MODELS[kind](id=uuid.uuid4(), office_id=uow.office_id, name=clean)
+    row = _MODELS[kind](id=new_id(), office_id=uow.office_id, name=clean)
     uow.session.add(row)
     uow.session.flush()
     audit.record(uow, "create", kind.value, row.id, after={"name": clean})

@@ -20,6 +20,7 @@ from app.errors import NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.numbering import document_number, next_number
+from db.ids import new_id
 from db.models import Document, Matter, MatterEvent, Office
 
 # Kinds that carry no 文号 of their own (the registration sheet has the contact's number; a delivery
@@ -85,7 +86,7 @@ def issue_document(uow: UnitOfWork, kind: DocumentKind, matter: Matter, on: date
     existing = None if kind in PER_ITEM else find_document(uow, kind, matter)
     if existing is not None:
         return existing
-    doc = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=on,
+    doc = Document(id=new_id(), office_id=uow.office_id, kind=kind.value, issued_on=on,
                    matter_id=matter.id, issued_by_id=uow.actor.user_id,
                    matter_event_seq=_last_event_seq(uow, matter))
     if kind not in UNNUMBERED:

@@ -18,6 +18,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.work_records import not_before, not_future, office_user, user_names, village_names
+from db.ids import new_id
 from db.models import KeyPerson, KeyPersonContact, Person, SensitivePeriod
 
 FOLLOW_UP_RANGE = (1, 365)
@@ -67,7 +68,7 @@ def list_key_person(uow: UnitOfWork, person_id: uuid.UUID, *, officer_id: uuid.U
     officer = office_user(uow, officer_id, field="officer_id", label="稳控责任人")
     if not FOLLOW_UP_RANGE[0] <= follow_up_days <= FOLLOW_UP_RANGE[1]:
         raise ValidationError("follow_up_days", "回访周期：须在 1–365 天之间", field="follow_up_days")
-    row = KeyPerson(id=uuid.uuid4(), office_id=uow.office_id, person_id=person.id, officer_id=officer.id,
+    row = KeyPerson(id=new_id(), office_id=uow.office_id, person_id=person.id, officer_id=officer.id,
                     reason=clean_line(reason, field="reason", label="列为重点人员原因", max_length=400),
                     follow_up_days=follow_up_days, listed_on=uow.today())
     uow.session.add(row)
@@ -95,7 +96,7 @@ def log_follow_up(uow: UnitOfWork, key_person_id: uuid.UUID, *, on: date, way: s
         raise Conflict("removed", "重点人员：已移出名单，不能再记录稳控情况", field="key_person_id")
     not_future(uow, on, field="contacted_on", label="联系日期")
     not_before(on, row.listed_on, field="contacted_on", label="联系日期", earlier_label="列为重点人员日期")
-    contact = KeyPersonContact(id=uuid.uuid4(), office_id=uow.office_id, key_person_id=row.id, contacted_on=on,
+    contact = KeyPersonContact(id=new_id(), office_id=uow.office_id, key_person_id=row.id, contacted_on=on,
                                way=clean_line(way, field="way", label="联系方式", max_length=50),
                                note=clean_content(note, field="note", label="稳控情况"),
                                officer_id=uow.actor.user_id)
@@ -178,7 +179,7 @@ def save_period(uow: UnitOfWork, *, name: str, starts_on: date, ends_on: date, n
         raise ValidationError("range", "敏感节点：最长一年", field="ends_on")
     text = clean_line(note, field="note", label="说明", max_length=400, required=False)
     if period_id is None:
-        row = SensitivePeriod(id=uuid.uuid4(), office_id=uow.office_id, name=clean, starts_on=starts_on,
+        row = SensitivePeriod(id=new_id(), office_id=uow.office_id, name=clean, starts_on=starts_on,
                               ends_on=ends_on, note=text)
         uow.session.add(row)
         audit.record(uow, "create", "sensitive_period", row.id,

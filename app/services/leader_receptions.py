@@ -21,6 +21,7 @@ from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import find_by_number, load_matter
 from app.services.work_records import leader_account, not_future, user_names, village, village_names
+from db.ids import new_id
 from db.models import (
     Contact,
     LeaderReception,
@@ -68,7 +69,7 @@ def add_slot(uow: UnitOfWork, data: NewSlot) -> uuid.UUID:
         raise Conflict("slot_taken", f"接访时间：{leader.display_name}在 {data.held_on.isoformat()} {slot} 已有安排",
                        field="time_slot")
     row = ReceptionSchedule(
-        id=uuid.uuid4(), office_id=uow.office_id, leader_id=leader.id, held_on=data.held_on, time_slot=slot,
+        id=new_id(), office_id=uow.office_id, leader_id=leader.id, held_on=data.held_on, time_slot=slot,
         place=clean_line(data.place, field="place", label="接访地点", max_length=100),
         topics=clean_line(data.topics, field="topics", label="接访内容（领域）", max_length=400, required=False))
     uow.session.add(row)
@@ -203,7 +204,7 @@ def record_reception(uow: UnitOfWork, data: NewReception) -> uuid.UUID:
     contacts = _contacts_for(uow, data, checked.leader)
     matter_ids = _matters_for(uow, data.matter_ids, contacts)
     row = LeaderReception(
-        id=uuid.uuid4(), office_id=uow.office_id, kind=data.kind.value, held_on=data.held_on,
+        id=new_id(), office_id=uow.office_id, kind=data.kind.value, held_on=data.held_on,
         leader_id=checked.leader_id, schedule_id=_slot_of(uow, checked.leader_id, data.held_on),
         place=checked.place, village_id=checked.village_id, persons=checked.persons,
         headcount=data.headcount or sum(c.headcount for c in contacts), note=checked.note)

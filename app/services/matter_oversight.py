@@ -18,6 +18,7 @@ from app.errors import NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
 from app.services.matters import load_matter
+from db.ids import new_id
 from db.models import Matter, Supervision, SupervisionReply
 
 # Who presses for progress (Supervision.source).
@@ -58,7 +59,7 @@ def add_supervision(uow: UnitOfWork, matter_id: uuid.UUID, data: NewSupervision)
     if data.due_on is not None and data.due_on < data.issued_on:
         raise ValidationError("due_before_issue", "督办期限：不能早于督办日期", field="due_on")
     row = Supervision(
-        id=uuid.uuid4(), office_id=uow.office_id, matter_id=matter.id, source=data.source,
+        id=new_id(), office_id=uow.office_id, matter_id=matter.id, source=data.source,
         supervisor=clean_line(data.supervisor, field="supervisor", label="督办单位（人）", max_length=100),
         request=clean_content(data.request, field="request", label="督办要求"),
         issued_on=data.issued_on, due_on=data.due_on)
@@ -88,7 +89,7 @@ def reply_supervision(uow: UnitOfWork, supervision_id: uuid.UUID, on: date, repl
     answer = _reply_of(uow, row.id)
     before = {"replied_on": answer.replied_on, "reply": answer.reply} if answer else None
     if answer is None:
-        answer = SupervisionReply(id=uuid.uuid4(), office_id=uow.office_id, supervision_id=row.id,
+        answer = SupervisionReply(id=new_id(), office_id=uow.office_id, supervision_id=row.id,
                                   replied_on=on, reply=text)
         uow.session.add(answer)
     answer.replied_on, answer.reply = on, text

@@ -32,6 +32,7 @@ from app.errors import IllegalTransition, NotFound, ValidationError
 from app.services import audit, documents, matter_steps as st
 from app.services.context import UnitOfWork
 from app.services.numbering import matter_number, next_number
+from db.ids import new_id
 from db.models import Matter, MatterDeadline, MatterEvent, MatterPetitioner, ResponsibleUnit, Subject, UserAccount
 
 DECIDING = frozenset(workflow.DECISION_ACTIONS | {Action.REOPEN})
@@ -70,7 +71,7 @@ def open_matter(uow: UnitOfWork, data: NewMatter) -> Matter:
             raise ValidationError("assigned_due", "交办期限：须晚于收到日期", field="assigned_due_on")
     year = data.registered_on.year
     matter = Matter(
-        id=uuid.uuid4(), office_id=uow.office_id,
+        id=new_id(), office_id=uow.office_id,
         number=matter_number(year, next_number(uow.session, uow.office_id, "matter", year)),
         title=title, matter_type=data.matter_type.value, subject_code=data.subject_code,
         state=MatterState.REGISTERED.value, source=data.source.value, simplified=data.simplified,

@@ -32,6 +32,7 @@ from app.services.documents import DOCUMENT_LABELS, DocumentInfo
 from app.services.notice_rules import require_allowed
 from app.services.notice_templates import effective_template
 from app.services.workspace import Workspace
+from db.ids import new_id
 from db.models import Attachment, Contact, Document, Matter, Office
 
 # Notices a petitioner receives, which a 送达回证 accompanies (newest is the default).
@@ -314,7 +315,7 @@ def preview_notice(uow: UnitOfWork, workspace: Workspace, kind: DocumentKind, ma
     matter = matters.load_matter(uow, matter_id)
     require_allowed(kind, matter, has_contact=True, has_target=True)
     _guard_secret(uow, kind, matter.id)
-    draft = Document(id=uuid.uuid4(), office_id=uow.office_id, kind=kind.value, issued_on=uow.today(),
+    draft = Document(id=new_id(), office_id=uow.office_id, kind=kind.value, issued_on=uow.today(),
                      matter_id=matter.id, issued_by_id=uow.actor.user_id,
                      number=None if kind in documents.UNNUMBERED else "（文号待定）")
     return render_pdf(_render(uow, workspace, draft, matter, _fields(kind, fields), None, None))

@@ -13,6 +13,7 @@ from app.services.context import UnitOfWork
 from app.services.dictionaries import install_subjects, read_subject_file
 from app.services.passwords import hash_password, check_password_policy
 from app.services.workspace import LOCAL_OFFICE_KEY, SYSTEM_LOGIN, Workspace, actor_for
+from db.ids import new_id
 from db.models import Meta, Office, ResponsibleUnit, UserAccount, Village
 
 DEFAULT_RESPONSIBLE_UNITS = (
@@ -59,13 +60,13 @@ def initialise(workspace: Workspace, setup: OfficeSetup) -> uuid.UUID:
         raise ValidationError("login_chars", "管理员账号：只能用字母、数字、下划线和点", field="admin_login")
     check_password_policy(setup.admin_password)
     office = Office(
-        id=uuid.uuid4(), name=name, short_name=setup.short_name.strip() or name,
+        id=new_id(), name=name, short_name=setup.short_name.strip() or name,
         division_code=code, level=setup.level.value, parent_name=setup.parent_name.strip(),
     )
-    system = UserAccount(id=uuid.uuid4(), office_id=office.id, login=SYSTEM_LOGIN,
+    system = UserAccount(id=new_id(), office_id=office.id, login=SYSTEM_LOGIN,
                          display_name="系统（命令行）", role=Role.ADMIN.value, is_system=True)
     admin = UserAccount(
-        id=uuid.uuid4(), office_id=office.id, login=login,
+        id=new_id(), office_id=office.id, login=login,
         display_name=setup.admin_name.strip() or login, role=Role.ADMIN.value,
         password_hash=hash_password(setup.admin_password),
     )

@@ -18,6 +18,7 @@ from app.domain.text import clean_content, clean_line
 from app.errors import Conflict, NotFound, ValidationError
 from app.services import audit
 from app.services.context import UnitOfWork
+from db.ids import new_id
 from db.models import Person, PersonPhone, PersonTag, Village
 
 MAX_PHONES = 3
@@ -114,7 +115,7 @@ def create_person(uow: UnitOfWork, data: PersonInput) -> uuid.UUID:
     uow.actor.require(Permission.EDIT_PERSON)
     values = _clean(uow, data)
     _ensure_unique_id(uow.session, uow.office_id, values.get("id_number"))
-    person = Person(id=uuid.uuid4(), office_id=uow.office_id, **values)
+    person = Person(id=new_id(), office_id=uow.office_id, **values)
     person.phones = [PersonPhone(office_id=uow.office_id, phone=p, position=i)
                      for i, p in enumerate(_clean_phones(data.phones))]
     person.tags = [PersonTag(office_id=uow.office_id, tag=t) for t in _clean_tags(data.tags)]

@@ -25,6 +25,7 @@ from app.services.context import UnitOfWork
 from app.services.matters import NewMatter, open_matter
 from app.services.village_work import VillageReceptionInfo, village_receptions
 from app.services.work_records import PickLists, not_before, not_future, pick_lists, village, village_names
+from db.ids import new_id
 from db.models import ScreenedConflict, ScreeningRound
 
 
@@ -92,7 +93,7 @@ def open_round(uow: UnitOfWork, month: date) -> RoundInfo:
     previous = uow.session.scalar(select(ScreeningRound).where(
         ScreeningRound.office_id == uow.office_id, ScreeningRound.month < first)
         .order_by(ScreeningRound.month.desc()).limit(1))
-    row = ScreeningRound(id=uuid.uuid4(), office_id=uow.office_id, month=first, opened_on=uow.today())
+    row = ScreeningRound(id=new_id(), office_id=uow.office_id, month=first, opened_on=uow.today())
     uow.session.add(row)
     carried = _carry_over(uow, previous, row) if previous is not None else []
     audit.record(uow, "open_round", "screening_round", row.id,
@@ -107,7 +108,7 @@ def _carry_over(uow: UnitOfWork, previous: ScreeningRound, new: ScreeningRound) 
     copies = []
     for old in items:
         copies.append(ScreenedConflict(
-            id=uuid.uuid4(), office_id=uow.office_id, round_id=new.id, carried_from_id=old.id,
+            id=new_id(), office_id=uow.office_id, round_id=new.id, carried_from_id=old.id,
             found_on=old.found_on, village_id=old.village_id, parties=old.parties, kind=old.kind, risk=old.risk,
             summary=old.summary, measures=old.measures, responsible=old.responsible, due_on=old.due_on,
             status=old.status, status_note=old.status_note))
@@ -126,7 +127,7 @@ def add_conflict(uow: UnitOfWork, round_id: uuid.UUID, data: NewConflict) -> uui
         raise ValidationError("due_before_found", "化解期限：不能早于排查日期", field="due_on")
     place = village(uow, data.village_id, required=False)
     row = ScreenedConflict(
-        id=uuid.uuid4(), office_id=uow.office_id, round_id=screening.id, found_on=data.found_on,
+        id=new_id(), office_id=uow.office_id, round_id=screening.id, found_on=data.found_on,
         village_id=place.id if place else None,
         parties=clean_line(data.parties, field="parties", label="当事人", max_length=400),
         kind=clean_line(data.kind, field="kind", label="纠纷类型", max_length=100),

@@ -20,6 +20,7 @@ from app.services.matter_list import is_hidden, petitioner_names, shown_petition
 from app.services.matter_queries import MASKED
 from app.services.matters import load_matter
 from app.services.work_records import not_before, not_future, office_user, user_names, village, village_names
+from db.ids import new_id
 from db.models import Matter, PetitionProxy, VillageReception
 
 MAX_COUNT = 1000
@@ -57,7 +58,7 @@ def record_village_reception(uow: UnitOfWork, data: NewVillageReception) -> uuid
         if not 0 <= value <= MAX_COUNT:
             raise ValidationError("count", f"{label}：须在 0–{MAX_COUNT} 之间", field=field)
     row = VillageReception(
-        id=uuid.uuid4(), office_id=uow.office_id, held_on=data.held_on, village_id=place.id,  # type: ignore[union-attr]
+        id=new_id(), office_id=uow.office_id, held_on=data.held_on, village_id=place.id,  # type: ignore[union-attr]
         officials=clean_line(data.officials, field="officials", label="参加人员", max_length=400),
         contacts_registered=data.contacts_registered, cases_discussed=data.cases_discussed,
         screening_done=data.screening_done,
@@ -116,7 +117,7 @@ def order_proxy(uow: UnitOfWork, matter_id: uuid.UUID, *, on: date, request: str
                                                              PetitionProxy.rated_on.is_(None)))
     if live is not None:
         raise Conflict("proxy_open", "信访代办：该事项已有未评单的代办", field="matter_id")
-    row = PetitionProxy(id=uuid.uuid4(), office_id=uow.office_id, matter_id=matter.id, ordered_on=on,
+    row = PetitionProxy(id=new_id(), office_id=uow.office_id, matter_id=matter.id, ordered_on=on,
                         request=clean_content(request, field="request", label="代办诉求"))
     uow.session.add(row)
     audit.record(uow, "proxy_order", "matter", matter.id, after={"proxy_id": row.id, "on": on})

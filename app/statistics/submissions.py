@@ -16,6 +16,7 @@ from app.services.context import UnitOfWork
 from app.statistics.compute import compute_figures
 from app.statistics.figures import Figures
 from app.statistics.periods import Period, PeriodKind
+from db.ids import new_id
 from db.models import ReportCorrection, ReportSubmission, UserAccount
 
 SUBMITTABLE = frozenset({PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR})
@@ -90,7 +91,7 @@ def submit(uow: UnitOfWork, period: Period, note: str = "") -> SubmissionInfo:
                        field="period")
     figures = compute_figures(uow, period, office_ids=(uow.office_id,))
     row = ReportSubmission(
-        id=uuid.uuid4(), office_id=uow.office_id, period_kind=period.kind.value,
+        id=new_id(), office_id=uow.office_id, period_kind=period.kind.value,
         period_start=period.start, period_end=period.end, figures=figures.to_json(),
         submitted_at=_stamp(uow), submitted_by_id=uow.actor.user_id, note=note.strip()[:400],
     )

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, OfficeOwned, UtcDateTime, code, long, short, utcnow
+from db.ids import new_id
 
 
 class SyncChange(Base):
@@ -83,7 +84,7 @@ class SyncImport(Base):
 
     __tablename__ = "sync_import"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     partner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sync_partner.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)
     file_name: Mapped[long]
@@ -102,7 +103,7 @@ class SyncConflict(Base):
     __tablename__ = "sync_conflict"
     __table_args__ = (Index("ix_sync_conflict_open", "resolved_at"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     partner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sync_partner.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer)
     kind: Mapped[code]  # "conflict" (same field) or "parallel" (different fields, both kept)
