@@ -76,8 +76,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     with cli_unit_of_work(args) as uow:
         found = open_conflicts(uow)
+    # The id's random end: its beginning is the time it was made (db/ids.py), shared by a package's conflicts.
     print_table(["编号", "表", "记录", "字段", "本地值", "对方值"],
-                [[str(c.id)[:8], c.table, str(c.row_id), c.field, str(c.local_value), str(c.incoming_value)]
+                [[c.id.hex[-8:], c.table, str(c.row_id), c.field, str(c.local_value), str(c.incoming_value)]
                  for c in found])
     return 0
 

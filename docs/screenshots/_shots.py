@@ -8,11 +8,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from app.services.context import Actor
 from app.services.demo import load_demo
 from app.services.offices import OfficeSetup, initialise
 from app.services.workspace import Workspace
@@ -67,3 +69,14 @@ def wait_for(condition: Callable[[], object], timeout: float = 120.0) -> None:
             raise TimeoutError("the page did not load in time")
         QApplication.processEvents()
         time.sleep(0.01)
+
+
+def settings_window(ws: Workspace, actor: Actor) -> tuple[Any, Any]:
+    """The main window at 1366×768 on 系统设置: (window, settings page)."""
+    from ui.app import open_main_window
+
+    window = open_main_window(ws, actor)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("settings")
+    return window, window.page("settings")

@@ -29,8 +29,7 @@ from app.services.person_archive import load_archive  # noqa: E402
 from app.services.users import authenticate, create_user, set_accusation_access  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from db.models import Document, Matter, MatterPetitioner  # noqa: E402
-from ui.app import open_main_window  # noqa: E402
-from _shots import OUT, PASSWORD, themed_app, township, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
+from _shots import OUT, PASSWORD, settings_window, themed_app, township, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def a_mornings_work(ws: Workspace, folder: Path) -> None:
@@ -75,11 +74,7 @@ def main() -> int:
         ws = township(Path(tmp) / "data", villages=("东风村", "红旗村"))
         try:
             a_mornings_work(ws, Path(tmp))
-            window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))
-            window.resize(1366, 768)
-            window.show()
-            window.show_page("settings")
-            page = window.page("settings")
+            window, page = settings_window(ws, authenticate(ws, "admin", PASSWORD))
             wait_for(lambda: page.loaded and page.audit is not None and page.audit.loaded)
             page.show_tab(page.audit)
             page.audit.limit_dates.setChecked(False)

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.machine_settings import MachineSettings  # noqa: E402
 from app.services.backup import Reason, create_backup  # noqa: E402
 from app.services.users import authenticate  # noqa: E402
-from ui.app import open_main_window  # noqa: E402
-from _shots import NOW, OUT, PASSWORD, demo_workspace, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
+from _shots import NOW, OUT, PASSWORD, demo_workspace, settings_window, themed_app, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 
 def main() -> int:
@@ -41,11 +40,7 @@ def main() -> int:
             create_backup(folder, Reason.MIGRATION, NOW.replace(hour=8, minute=41))
             create_backup(folder, Reason.DAILY, NOW.replace(hour=8, minute=42))
             MachineSettings(backup_mirror_dir="E:\\信访备份").save(folder)
-            window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))
-            window.resize(1366, 768)
-            window.show()
-            window.show_page("settings")
-            page = window.page("settings")
+            window, page = settings_window(ws, authenticate(ws, "admin", PASSWORD))
             wait_for(lambda: page.loaded)
             page.show_tab(page.backup)
             page.backup.table.selectRow(1)

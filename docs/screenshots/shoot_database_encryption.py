@@ -26,10 +26,10 @@ from app.services import attachments as att  # noqa: E402
 from app.services.folder_peek import peek_folder  # noqa: E402
 from app.services.persons import PersonInput, create_person  # noqa: E402
 from app.services.users import authenticate, create_user  # noqa: E402
-from ui.app import open_main_window, unlock_then_open  # noqa: E402
+from ui.app import unlock_then_open  # noqa: E402
 from ui.login import LoginDialog  # noqa: E402
 from ui.workspace_opener import WorkspaceOpener  # noqa: E402
-from _shots import OUT, PASSWORD, themed_app, township, wait_for  # noqa: E402
+from _shots import OUT, PASSWORD, settings_window, themed_app, township, wait_for  # noqa: E402
 
 
 def shoot_settings(folder: Path) -> None:
@@ -40,11 +40,7 @@ def shoot_settings(folder: Path) -> None:
             create_user(uow, "jingban", "李经办", Role.HANDLER, PASSWORD)  # no key yet: named in the dialog
             person = create_person(uow, PersonInput(name="张三", id_number="330106198001010013"))
             att.store_bytes(uow, ws.attachments_dir, b"%PDF-1.7 scan " * 50, "身份证.pdf", "person", person)
-        window = open_main_window(ws, admin)
-        window.resize(1366, 768)
-        window.show()
-        window.show_page("settings")
-        page = window.page("settings")
+        window, page = settings_window(ws, admin)
         page.show_tab(page.encryption)
         tab = page.encryption
         wait_for(lambda: tab.loaded)

@@ -27,9 +27,8 @@ from app.services.offices import OfficeSetup, initialise  # noqa: E402
 from app.services.persons import PersonInput, create_person  # noqa: E402
 from app.services.users import authenticate, create_user  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
-from ui.app import open_main_window  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
-from _shots import wait_for  # noqa: E402  (this folder: the scripts run as scripts)
+from _shots import settings_window, wait_for  # noqa: E402  (this folder: the scripts run as scripts)
 
 NOW = datetime(2026, 11, 23, 10, 0)
 OUT = Path(__file__).resolve().parent
@@ -57,11 +56,7 @@ def main() -> int:
                         att.store_bytes(uow, ws.attachments_dir, f"%PDF-1.7 {name}{kind}".encode() * (200 + i),
                                         f"{name}{kind}.pdf", "person", person)
             ws.keyring.lock()
-            window = open_main_window(ws, authenticate(ws, "admin", PASSWORD))
-            window.resize(1366, 768)
-            window.show()
-            window.show_page("settings")
-            page = window.page("settings")
+            window, page = settings_window(ws, authenticate(ws, "admin", PASSWORD))
             page.show_tab(page.encryption)
             tab = page.encryption
             wait_for(lambda: tab.loaded)
