@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app import crypto
 from app.crypto import SealError
-from app.errors import StorageError, ValidationError
+from app.errors import PermissionDenied, StorageError, ValidationError
 from app.paths import DATABASE_FILE
 from app.services.folder_peek import KEY_FILE, LOCAL_OFFICE_KEY
 from db import cipher
@@ -180,22 +181,31 @@ def _key_file_or_error(folder: Path) -> KeyFile:
     return found
 
 
-def unlock_with_password(folder: Path, login: str, password: str, database: Path | None = None) -> Unlocked:
+def unlock_with_password(folder: Path, login: str, password: str, database: Path | None = None,
+                         now: datetime | None = None) -> Unlocked:
     """Open the key with a user's password (the file in ``folder``) and remember the database key for
-    ``database`` (default: the folder's own database)."""
+    ``database`` (default: the folder's own database). Five wrong passwords lock the login for ten
+    minutes, as at a plain database's login (app/services/unlock_attempts.py)."""
+    from app.services import unlock_attempts
     from app.services.data_keys import _unwrap
 
+    now = now or datetime.now(timezone.utc)
     found = _key_file_or_error(folder)
     mine = [w for w in found.wraps if w.login == login and w.user_id is not None]
     if not mine:
         raise ValidationError("no_database_key", f"登录名“{login}”：该账号没有数据库的解密密钥，请用持有密钥的"
                               f"管理员账号登录，或用恢复码解锁", field="login")
+    unlock_attempts.refuse_if_locked(folder, login, now)
     for wrap in mine:
         try:
             private = _unwrap(found.data_key, wrap.row, password)
         except SealError:
             continue
+        unlock_attempts.succeeded(folder, login)
         return _remember(found, private, wrap.user_id, database or folder / DATABASE_FILE)
+    if unlock_attempts.failed(folder, login, now):
+        raise PermissionDenied("locked", f"密码连续错误 {unlock_attempts.MAX_FAILED_LOGINS} 次，账号已锁定，请 "
+                               f"{int(unlock_attempts.LOCKOUT.total_seconds() // 60)} 分钟后再试", field="login")
     raise ValidationError("wrong_password", "密码：不正确（数据库已加密，须输入该账号的密码才能打开）",
                           field="password")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -89,6 +89,27 @@ def test_nothing_readable_in_the_file_or_its_wal(ws, admin):
         assert content_search.index_available(uow.session)
         found = uow.session.scalars(select(Matter.id).where(content_search.matter_condition(uow, "挪用低保金")))
         assert len(found.all()) == 1
+
+
+def test_five_wrong_passwords_at_the_unlock_lock_the_login_for_ten_minutes(ws, admin, encrypted):
+    """As at a plain database's login: the count lives beside the file, since no database is open yet."""
+    folder = _closed(ws)
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    for n in range(4):
+        with pytest.raises(ValidationError, match="密码：不正确"):
+            key_file.unlock_with_password(folder, "admin", "Wrong12345", now=start + timedelta(seconds=n))
+    with pytest.raises(PermissionDenied, match="连续错误 5 次，账号已锁定，请 10 分钟后再试"):
+        key_file.unlock_with_password(folder, "admin", "Wrong12345", now=start + timedelta(seconds=5))
+    # Locked: even the right password waits, and nothing is unlocked.
+    with pytest.raises(PermissionDenied, match="账号已锁定，请 10 分钟后再试"):
+        key_file.unlock_with_password(folder, "admin", PASSWORD, now=start + timedelta(seconds=6))
+    assert cipher.key_for(folder / DATABASE_FILE) is None
+    key_file.unlock_with_password(folder, "admin", PASSWORD, now=start + timedelta(minutes=11))
+    # A success clears the count: four wrong ones later do not lock.
+    for n in range(4):
+        with pytest.raises(ValidationError, match="密码：不正确"):
+            key_file.unlock_with_password(folder, "admin", "Wrong12345", now=start + timedelta(minutes=12, seconds=n))
+    key_file.unlock_with_password(folder, "admin", PASSWORD, now=start + timedelta(minutes=13))
 
 
 def test_a_new_start_opens_with_a_password_and_refuses_a_wrong_one(ws, admin, encrypted):
